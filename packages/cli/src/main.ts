@@ -1,0 +1,12 @@
+/**
+ * The `onshi` command: serve, and (as the issues land) seed, import, agent, simulate, audit verify.
+ * Each subcommand lives in its own module under commands/ and registers itself here.
+ */
+import { Command } from 'commander';
+import { registerServe } from './commands/serve.js';
+
+const program = new Command();
+program.name('onshi').description('Onshi — オンライン資格確認 / マイナ保険証, open').version('0.1.0');
+registerServe(program);
+
+await program.parseAsync(process.argv);

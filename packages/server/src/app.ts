@@ -1,0 +1,73 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Clock } from '@onshi/core';
+import { createMetrics } from './http/metrics.js';
+
+/** What the HTTP app needs from the outside; everything with state or time is injected. */
+export interface AppOptions {
+  clock: Clock;
+  /** pino logging; off in tests. Personal data is never logged (request bodies are not logged at all). */
+  logger?: boolean;
+  /** Version string reported by /healthz and /openapi.json. */
+  version?: string;
+}
+
+/** The Fastify app with the TypeBox type provider, as every route module receives it. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+const Health = Type.Object({ status: Type.Literal('ok'), version: Type.String(), time: Type.String() });
+
+/**
+ * Builds the HTTP app: health, metrics and the OpenAPI document, then the area route modules. Routes are thin
+ * (validate → authorize → command → present); the use cases live in commands/.
+ */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const version = options.version ?? '0.1.0';
+  const app = Fastify({
+    logger: options.logger ? { level: 'info', redact: { paths: ['req.headers.authorization'], remove: true } } : false,
+    bodyLimit: 10 * 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  const metrics = createMetrics();
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Onshi — オンライン資格確認 / マイナ保険証',
+        version,
+        description: 'OQS confirmation service, insurer back office, card authority, citizen portal and statistics.',
+      },
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    metrics.duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { schema: { tags: ['system'], summary: 'Liveness', response: { 200: Health } } }, () => ({
+    status: 'ok' as const,
+    version,
+    time: options.clock.now().toISOString(),
+  }));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  return app;
+}
