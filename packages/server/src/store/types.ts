@@ -1,0 +1,816 @@
+/**
+ * The Store: every record Onshi keeps, and the one interface through which the insurer API, the OQS service,
+ * the portal, the consoles, statistics, the seed and the CSV import read and write them. Two implementations
+ * (SQLite, PostgreSQL) pass one shared test suite (store.contract.ts).
+ *
+ * Conventions: records are plain objects with camelCase glossary names (docs/glossary.md); civil dates are ISO
+ * 'YYYY-MM-DD' strings; instants are ISO strings from `Date.prototype.toISOString()` ('…Z'); the store never
+ * reads the clock, so every date and instant is passed in by the caller. Ids are strings; when an input omits
+ * `id` the store assigns a random UUID (the seed passes its own deterministic ids).
+ * Large tables carry `personId` and are only queried by one person at a time on hot paths (decision 0040).
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Code values
+
+/** 性別 (OQSCD007 1 男 / 2 女 / 3 未設定). */
+export type Sex = 'male' | 'female' | 'unset';
+
+/** 制度 of an insurer (rules.md §1.1). */
+export type Scheme =
+  | 'kyokai'
+  | 'seninHoken'
+  | 'nikkoTokurei'
+  | 'kumiai'
+  | 'jieikan'
+  | 'kyosai'
+  | 'tokureiTaishoku'
+  | 'kokuho'
+  | 'kokuhoKumiai'
+  | 'lateElderly';
+
+/** 本人・家族の別 (OQSCD009 1 本人 / 2 家族). */
+export type Relationship = 'insured' | 'dependant';
+
+/** 資格喪失事由 as the OQS code: 01 死亡, 02 生保開始, 03 医療保険等取得, 99 その他 (oqs-interface.md §8). */
+export type LossReason = '01' | '02' | '03' | '99';
+
+/** 被保険者証区分 (OQSCD010): 01 一般 … 07 自衛官診療証, A1 医療扶助 (oqs-interface.md §8). */
+export type CardClassification = '01' | '02' | '03' | '04' | '05' | '06' | '07' | 'A1';
+
+/** 一部負担金割合 (rules.md §2). */
+export type CopayRate = 0.1 | 0.2 | 0.3;
+
+/** 限度額適用区分 (OQSCD012, rules.md §3). */
+export type LimitCategory =
+  | 'A01'
+  | 'A02'
+  | 'A03'
+  | 'A04'
+  | 'A05'
+  | 'A06'
+  | 'B01'
+  | 'B02'
+  | 'B03'
+  | 'B04'
+  | 'B05'
+  | 'B06'
+  | 'B07'
+  | 'B08'
+  | 'B09'
+  | 'B10';
+
+/** 限度額証区分 (OQSCD011): 01 限度額適用, 02 限度額適用・標準負担額減額, 03 標準負担額減額. */
+export type LimitCertificateClassification = '01' | '02' | '03';
+
+/** 特定疾病 (OQSCD013): 1 人工透析, 2 先天性血液凝固因子障害, 3 血液製剤起因HIV. */
+export type SpecificDiseaseCategory = '1' | '2' | '3';
+
+/** Documents an insurer issues (docs/glossary.md "Documents"). */
+export type DocumentKind = 'legacyInsuranceCard' | 'eligibilityCertificate' | 'qualificationNotice';
+
+/** DV flags (rules.md §8). */
+export type DvFlag = 'selfInfoBlocked' | 'nonDisclosure';
+
+/** Kinds of My Number card (rules.md §4). */
+export type CardKind = 'standard' | 'faceOnly' | 'smartphone';
+
+/** Smartphone platform of a `smartphone` card (rules.md §4). */
+export type PhonePlatform = 'android' | 'iphone';
+
+/** State of a card: 一時利用停止 = `suspended`, 失効 = `revoked`. */
+export type CardStatus = 'active' | 'suspended' | 'revoked' | 'lost';
+
+/** Where 健康保険証利用登録 was made (docs/glossary.md). */
+export type RegistrationChannel = 'reader' | 'portal' | 'atm' | 'wardOffice';
+
+/** 利用者証明用 (`auth`) or 署名用 (`signing`) electronic certificate. */
+export type CertificateKind = 'auth' | 'signing';
+
+/** 医療機関・薬局 kinds. */
+export type InstitutionKind = 'hospital' | 'clinic' | 'dental' | 'pharmacy';
+
+/** 顔認証付きカードリーダー status. */
+export type ReaderStatus = 'working' | 'outOfOrder';
+
+/** Consent items at the reader (rules.md §6): 診療・お薬, 手術, 健診. */
+export type ConsentItem = 'medication' | 'surgery' | 'checkup';
+
+/** How a qualification was checked: the card (or phone) at a reader, 記号・番号 lookup, 目視, or 一括照会. */
+export type ConfirmationMethod = 'card' | 'number' | 'visual' | 'bulk';
+
+/** How the card holder was authenticated, when the card was used. */
+export type Authentication = 'faceAuth' | 'pin' | 'visualCheck' | 'biometrics';
+
+/** Clinical record kinds (docs/glossary.md: medicationRecords, checkupRecords, treatmentRecords, surgeryRecords). */
+export type ClinicalRecordKind = 'medication' | 'checkup' | 'treatment' | 'surgery';
+
+/** レセプト kind. */
+export type ClaimKind = 'outpatient' | 'inpatient';
+
+/** Who acted, in the audit log. */
+export type ActorKind = 'insurer' | 'institution' | 'person' | 'authority' | 'analyst' | 'system';
+
+/** Who a credential belongs to. */
+export type CredentialSubjectKind = 'insurer' | 'institution' | 'authority' | 'analyst';
+
+/** Life of a 一括照会 job. */
+export type BulkJobStatus = 'queued' | 'processing' | 'done' | 'failed';
+
+/** An input record whose `id` the store assigns (a random UUID) when omitted. */
+export type WithOptionalId<T extends { id: string }> = Omit<T, 'id'> & { id?: string };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Records
+
+/** A natural person (加入者 or not). Names are never logged (CONTRIBUTING.md, privacy). */
+export interface Person {
+  id: string;
+  nameKanji: string;
+  /** Full-width katakana. */
+  nameKana: string;
+  birthDate: string;
+  sex: Sex;
+  address: string;
+  /** '123-4567'. */
+  postalCode: string;
+  /** JIS prefecture code '01'…'47'. */
+  prefecture: string;
+}
+
+/**
+ * The link between a person and their マイナンバー: only the keyed hash (HMAC-SHA256 with the server secret,
+ * hex) and the last four digits are stored — never the number (decision 0042).
+ */
+export interface IndividualNumberLink {
+  personId: string;
+  individualNumberHash: string;
+  individualNumberLast4: string;
+  linkedOn: string;
+  /** The insurer that made the link. */
+  linkedBy: string | null;
+}
+
+/** 保険者. `insurerNumber` is 8 digits (国保 6). */
+export interface Insurer {
+  insurerNumber: string;
+  name: string;
+  scheme: Scheme;
+  /** JIS prefecture code of the insurer's seat. */
+  prefecture: string;
+  /** 協会けんぽ 支部 name, or null. */
+  branch: string | null;
+}
+
+/** An API credential: only the SHA-256 of the key is stored. */
+export interface Credential {
+  id: string;
+  subjectKind: CredentialSubjectKind;
+  /** insurerNumber, institutionCode, or an operator id. */
+  subjectId: string;
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/**
+ * 資格: one membership period of one person at one insurer. `memberKey` is the width-folded lookup key
+ * (see `memberKey()` in memberKey.ts), kept by the store.
+ */
+export interface Qualification {
+  id: string;
+  personId: string;
+  insurerNumber: string;
+  /** 記号, as printed; null when absent. */
+  symbol: string | null;
+  /** 番号, as printed. */
+  number: string;
+  /** 枝番, 2 digits, or null when absent. */
+  branch: string | null;
+  memberKey: string;
+  relationship: Relationship;
+  /** For a dependant: the insured person's qualification at the same insurer. */
+  insuredQualificationId: string | null;
+  acquiredOn: string;
+  lostOn: string | null;
+  lossReason: LossReason | null;
+  cardClassification: CardClassification;
+}
+
+/** Fields common to every effective-dated attribute of a qualification. */
+export interface AttributeBase {
+  id: string;
+  qualificationId: string;
+  personId: string;
+  /** First day the value applies (発効期日). */
+  validFrom: string;
+  /** Last day it applies, or null while open-ended. */
+  validTo: string | null;
+  /** When this row was written. */
+  recordedAt: string;
+  /** When a later row with an earlier-or-equal `validFrom` replaced this one; null while in force. */
+  supersededAt: string | null;
+}
+
+/** 一部負担金割合 from validFrom. */
+export interface CopayRateAttribute extends AttributeBase {
+  kind: 'copayRate';
+  rate: CopayRate;
+}
+
+/** 限度額適用区分 (+ 限度額証区分, 長期入院該当日). */
+export interface LimitCategoryAttribute extends AttributeBase {
+  kind: 'limitCategory';
+  category: LimitCategory;
+  certificateClassification: LimitCertificateClassification | null;
+  issuedOn: string | null;
+  longTermOn: string | null;
+}
+
+/** 高齢受給者 (70–74) data. */
+export interface ElderlyRecipientAttribute extends AttributeBase {
+  kind: 'elderlyRecipient';
+  rate: CopayRate;
+  issuedOn: string | null;
+}
+
+/** 特定疾病 data; one open row per disease category. */
+export interface SpecificDiseaseAttribute extends AttributeBase {
+  kind: 'specificDisease';
+  diseaseCategory: SpecificDiseaseCategory;
+  /** Monthly self-pay limit in yen (10,000 or 20,000). */
+  selfPayLimit: number;
+  issuedOn: string | null;
+}
+
+/** Any effective-dated attribute of a qualification. */
+export type QualificationAttribute =
+  CopayRateAttribute | LimitCategoryAttribute | ElderlyRecipientAttribute | SpecificDiseaseAttribute;
+
+/** Input for `qualifications.setAttribute`: the store fills id, personId, validTo and supersededAt. */
+export type NewQualificationAttribute = QualificationAttribute extends infer A
+  ? A extends QualificationAttribute
+    ? Omit<A, 'id' | 'personId' | 'validTo' | 'supersededAt'> & { id?: string; validTo?: string | null }
+    : never
+  : never;
+
+/** The attributes in force on one date. */
+export interface AttributesAsOf {
+  copayRate: CopayRateAttribute | null;
+  limitCategory: LimitCategoryAttribute | null;
+  elderlyRecipient: ElderlyRecipientAttribute | null;
+  specificDiseases: SpecificDiseaseAttribute[];
+}
+
+/** What a document printed, kept so a reprint shows exactly the same (documents-and-screens.md §1.2, §2). */
+export interface PrintedFields {
+  nameKanji: string;
+  nameKana: string;
+  birthDate: string;
+  sex?: Sex;
+  insurerNumber: string;
+  insurerName: string;
+  symbol: string | null;
+  number: string;
+  branch: string | null;
+  acquiredOn: string;
+  copayRate?: CopayRate | null;
+  copayRateEffectiveOn?: string | null;
+  /** 70+ 国保 under 70: 「法定負担割合のとおり」. */
+  copayRateText?: string | null;
+  limitCategory?: LimitCategory | null;
+  limitCategoryEffectiveOn?: string | null;
+  longTermOn?: string | null;
+  specificDiseaseCategory?: SpecificDiseaseCategory | null;
+  individualNumberLast4?: string | null;
+  /** お問い合わせ番号. */
+  inquiryNumber?: string | null;
+}
+
+/** A document issued to a member. */
+export interface IssuedDocument {
+  id: string;
+  personId: string;
+  qualificationId: string;
+  insurerNumber: string;
+  kind: DocumentKind;
+  issuedOn: string;
+  validFrom: string;
+  /** Last valid day; null for a 資格情報のお知らせ without expiry. */
+  validTo: string | null;
+  /** Issued because the member asked (要配慮者 etc.) rather than pushed by the rules. */
+  onRequest: boolean;
+  printed: PrintedFields;
+}
+
+/** A DV flag period. */
+export interface DvFlagRecord {
+  id: string;
+  personId: string;
+  flag: DvFlag;
+  setOn: string;
+  clearedOn: string | null;
+  /** The insurer that set it. */
+  setBy: string | null;
+}
+
+/** A My Number card (or a smartphone's card function). */
+export interface Card {
+  id: string;
+  personId: string;
+  kind: CardKind;
+  platform: PhonePlatform | null;
+  issuedOn: string;
+  /** Last valid day of the card itself. */
+  expiresOn: string;
+  status: CardStatus;
+  statusChangedOn: string | null;
+}
+
+/** 健康保険証利用登録 and its end (利用登録解除, or cancellation after the grace period). */
+export interface InsuranceUseRegistration {
+  id: string;
+  personId: string;
+  cardId: string;
+  registeredOn: string;
+  channel: RegistrationChannel;
+  unregisteredOn: string | null;
+}
+
+/** An electronic certificate on a card. The serial is the lowercase hex serial number. */
+export interface Certificate {
+  serial: string;
+  cardId: string;
+  kind: CertificateKind;
+  notBefore: string;
+  notAfter: string;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  der: Uint8Array;
+}
+
+/** 医療機関・薬局. */
+export interface Institution {
+  /** 医療機関コード, 10 digits. */
+  institutionCode: string;
+  name: string;
+  kind: InstitutionKind;
+  prefecture: string;
+  address: string;
+  oqsEnabled: boolean;
+  readerStatus: ReaderStatus;
+  /** Items shown on the reader's consent screen (default medication and checkup, rules.md §6). */
+  consentItemsEnabled: ConsentItem[];
+  /** A generic NFC reader is attached for スマホ保険証 (rules.md §4). */
+  smartphoneReader: boolean;
+}
+
+/** One qualification check (オンライン資格確認), whatever its outcome. */
+export interface Confirmation {
+  id: string;
+  at: string;
+  /** Tokyo civil date of `at`, for monthly statistics. */
+  confirmedOn: string;
+  institutionCode: string;
+  /** Null when no person was found. */
+  personId: string | null;
+  qualificationId: string | null;
+  insurerNumber: string | null;
+  method: ConfirmationMethod;
+  authentication: Authentication | null;
+  /** 資格有効性 (OQSCD006) 1–6, or null when the check was refused before a lookup. */
+  qualificationValidity: number | null;
+  /** Our coded outcome ('ok' or a refusal code). */
+  resultCode: string;
+  /** 照会番号 the clinic supplied or was returned. */
+  referenceNumber: string | null;
+}
+
+/** A consent given at the reader (24 h viewing window, rules.md §6). */
+export interface Consent {
+  id: string;
+  institutionCode: string;
+  personId: string;
+  items: ConsentItem[];
+  consentedAt: string;
+  expiresAt: string;
+}
+
+/** A clinical record from claims (薬剤, 特定健診, 診療, 手術). */
+export interface ClinicalRecord {
+  id: string;
+  personId: string;
+  kind: ClinicalRecordKind;
+  /** Day of dispensing, check-up, treatment or surgery. */
+  date: string;
+  institutionCode: string | null;
+  claimId: string | null;
+  code: string;
+  name: string;
+  /** Kind-specific details (quantity, unit, usage, result value …). */
+  detail: Record<string, string | number | boolean | null>;
+}
+
+/** レセプト. */
+export interface Claim {
+  id: string;
+  personId: string;
+  insurerNumber: string;
+  qualificationId: string | null;
+  institutionCode: string;
+  institutionKind: InstitutionKind;
+  kind: ClaimKind;
+  /** 診療年月 'YYYY-MM'. */
+  month: string;
+  days: number;
+  points: number;
+  /** 医療費の総額 (yen). */
+  totalCost: number;
+  insurerPaid: number;
+  publicPaid: number;
+  /** 窓口相当負担額 (yen). */
+  copayAmount: number;
+}
+
+/**
+ * One audit row. Append-only; `seq` is chosen by the caller (last seq + 1 inside a transaction) so the hash chain
+ * computed in server/src/audit can cover it.
+ */
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actorKind: ActorKind;
+  actorId: string;
+  action: string;
+  personId: string | null;
+  target: string | null;
+  outcome: 'allowed' | 'refused';
+  detail: Record<string, string | number | boolean | null>;
+  prevHash: string;
+  hash: string;
+}
+
+/** A stored idempotent response. */
+export interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  requestHash: string;
+  responseStatus: number;
+  responseBody: unknown;
+  createdAt: string;
+}
+
+/** 照会番号: a clinic's patient id bound to a person and qualification. */
+export interface ReferenceNumberRecord {
+  institutionCode: string;
+  referenceNumber: string;
+  personId: string;
+  qualificationId: string | null;
+  registeredAt: string;
+}
+
+/** The search info of one 一括照会 unit (oqs-interface.md §4). */
+export interface BulkConfirmationRequest {
+  insurerNumber: string;
+  symbol: string | null;
+  number: string;
+  branch: string | null;
+  birthDate: string;
+  arbitraryIdentifier: string | null;
+}
+
+/** The answer for one 一括照会 unit. */
+export interface BulkConfirmationResult {
+  processingResultStatus: number;
+  processingResultCode: string | null;
+  qualificationValidity: number | null;
+  personId: string | null;
+  qualificationId: string | null;
+  referenceNumber: string | null;
+}
+
+/** One unit of a 一括照会 job. */
+export interface BulkConfirmationUnit {
+  request: BulkConfirmationRequest;
+  result: BulkConfirmationResult | null;
+}
+
+/** A 一括照会 job, identified by its 受付番号. */
+export interface BulkConfirmationJob {
+  receptionNumber: string;
+  institutionCode: string;
+  requestedAt: string;
+  /** QualificationConfirmationDate asked about. */
+  confirmationDate: string;
+  status: BulkJobStatus;
+  units: BulkConfirmationUnit[];
+  completedAt: string | null;
+}
+
+/** A disaster-mode declaration (rules.md §5): prefectures and period set by MHLW. */
+export interface DisasterDeclaration {
+  id: string;
+  name: string;
+  prefectures: string[];
+  startsOn: string;
+  endsOn: string;
+  declaredAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Repositories
+
+/** Paging by id order, for batch scans (never a hot path). */
+export interface Page {
+  afterId?: string;
+  limit: number;
+}
+
+/** 加入者 and other persons. */
+export interface PersonRepository {
+  insert(person: WithOptionalId<Person>): Promise<Person>;
+  /** Multi-row insert for the seed and the CSV import; run inside one transaction to make it all-or-nothing. */
+  insertMany(persons: readonly Person[]): Promise<void>;
+  get(id: string): Promise<Person | null>;
+  update(id: string, patch: Partial<Omit<Person, 'id'>>): Promise<Person | null>;
+  count(): Promise<number>;
+}
+
+/** マイナンバー links (keyed hash only). */
+export interface IndividualNumberRepository {
+  /** HMAC-SHA256 of the 12-digit number with the store's key, hex. */
+  hash(individualNumber: string): string;
+  /** Links a person; refuses (throws StoreConflictError) when the number or the person is already linked. */
+  link(input: {
+    personId: string;
+    individualNumber: string;
+    linkedOn: string;
+    linkedBy: string | null;
+  }): Promise<IndividualNumberLink>;
+  insertMany(
+    links: readonly { personId: string; individualNumber: string; linkedOn: string; linkedBy: string | null }[],
+  ): Promise<void>;
+  findByNumber(individualNumber: string): Promise<IndividualNumberLink | null>;
+  findByPerson(personId: string): Promise<IndividualNumberLink | null>;
+  unlink(personId: string): Promise<boolean>;
+}
+
+/** 保険者 (a small reference table). */
+export interface InsurerRepository {
+  upsert(insurer: Insurer): Promise<Insurer>;
+  insertMany(insurers: readonly Insurer[]): Promise<void>;
+  get(insurerNumber: string): Promise<Insurer | null>;
+  list(): Promise<Insurer[]>;
+}
+
+/** API credentials (SHA-256 of the key only). */
+export interface CredentialRepository {
+  add(input: WithOptionalId<Omit<Credential, 'revokedAt'>> & { apiKey: string }): Promise<Credential>;
+  /** The live credential for a presented key, or null. */
+  findByApiKey(apiKey: string): Promise<Credential | null>;
+  listBySubject(subjectKind: CredentialSubjectKind, subjectId: string): Promise<Credential[]>;
+  revoke(id: string, at: string): Promise<boolean>;
+}
+
+/** 資格 and their effective-dated attributes. */
+export interface QualificationRepository {
+  /** The store computes `memberKey`. */
+  insert(q: WithOptionalId<Omit<Qualification, 'memberKey'>>): Promise<Qualification>;
+  insertMany(qs: readonly Omit<Qualification, 'memberKey'>[]): Promise<void>;
+  get(id: string): Promise<Qualification | null>;
+  /** 資格喪失 (or undoing it with nulls). */
+  setLoss(id: string, lostOn: string | null, lossReason: LossReason | null): Promise<Qualification | null>;
+  /** All qualifications (any period) under one member key; 記号/番号/枝番 are width-folded before lookup. */
+  findByMemberKey(key: {
+    insurerNumber: string;
+    symbol: string | null;
+    number: string;
+    branch: string | null;
+  }): Promise<Qualification[]>;
+  /** A person's qualifications, newest acquisition first. */
+  findByPerson(personId: string): Promise<Qualification[]>;
+  /** Qualifications in force on `date` (acquiredOn ≤ date and (lostOn null or date < lostOn)). */
+  currentForPerson(personId: string, date: string): Promise<Qualification[]>;
+  /** Dependants attached to an insured person's qualification. */
+  dependantsOf(insuredQualificationId: string): Promise<Qualification[]>;
+  /** An insurer's qualifications in id order (batch jobs, exports). */
+  listByInsurer(insurerNumber: string, page: Page): Promise<Qualification[]>;
+  countByInsurer(insurerNumber: string, asOf: string): Promise<number>;
+  /**
+   * Records a new effective-dated value: open rows of the same slot (kind; kind + category for 特定疾病) that
+   * start earlier are closed the day before `validFrom`; rows starting on or after it are superseded.
+   */
+  setAttribute(attribute: NewQualificationAttribute): Promise<QualificationAttribute>;
+  /** Multi-row insert of attributes as given (seed/import), no superseding. */
+  insertAttributes(attributes: readonly QualificationAttribute[]): Promise<void>;
+  /** Ends an open attribute on `validTo` (e.g. 特定疾病 no longer certified). */
+  endAttribute(id: string, validTo: string): Promise<boolean>;
+  attributesAsOf(qualificationId: string, date: string): Promise<AttributesAsOf>;
+  /** Every attribute row ever written for the qualification, superseded ones too, in recording order. */
+  attributeHistory(qualificationId: string): Promise<QualificationAttribute[]>;
+}
+
+/** Documents issued. */
+export interface DocumentRepository {
+  insert(doc: WithOptionalId<IssuedDocument>): Promise<IssuedDocument>;
+  insertMany(docs: readonly IssuedDocument[]): Promise<void>;
+  get(id: string): Promise<IssuedDocument | null>;
+  listByPerson(personId: string): Promise<IssuedDocument[]>;
+  /** An insurer's documents issued between two dates inclusive, in issue order. */
+  listByInsurer(insurerNumber: string, fromOn: string, toOn: string, page: Page): Promise<IssuedDocument[]>;
+}
+
+/** DV flags. */
+export interface DvFlagRepository {
+  set(input: WithOptionalId<Omit<DvFlagRecord, 'clearedOn'>>): Promise<DvFlagRecord>;
+  insertMany(flags: readonly DvFlagRecord[]): Promise<void>;
+  /** Clears the open period of `flag`; false when none was open. */
+  clear(personId: string, flag: DvFlag, clearedOn: string): Promise<boolean>;
+  listByPerson(personId: string): Promise<DvFlagRecord[]>;
+  /** Flags in force on `date` (setOn ≤ date and (clearedOn null or date < clearedOn)). */
+  activeOn(personId: string, date: string): Promise<DvFlag[]>;
+}
+
+/** Cards and 健康保険証利用登録. */
+export interface CardRepository {
+  insert(card: WithOptionalId<Card>): Promise<Card>;
+  insertMany(cards: readonly Card[]): Promise<void>;
+  get(id: string): Promise<Card | null>;
+  listByPerson(personId: string): Promise<Card[]>;
+  setStatus(id: string, status: CardStatus, on: string): Promise<Card | null>;
+  register(input: WithOptionalId<Omit<InsuranceUseRegistration, 'unregisteredOn'>>): Promise<InsuranceUseRegistration>;
+  insertRegistrations(registrations: readonly InsuranceUseRegistration[]): Promise<void>;
+  /** Ends the person's open registration; false when none was open. */
+  unregister(personId: string, on: string): Promise<boolean>;
+  registrations(personId: string): Promise<InsuranceUseRegistration[]>;
+  /** The registration in force on `date`, or null. */
+  registrationOn(personId: string, date: string): Promise<InsuranceUseRegistration | null>;
+}
+
+/** Electronic certificates and the certificate→person linking table (never via My Number). */
+export interface CertificateRepository {
+  /** Inserts the certificate and its link to `personId`. */
+  insert(cert: Certificate, personId: string, linkedAt: string): Promise<Certificate>;
+  insertMany(certs: readonly { certificate: Certificate; personId: string; linkedAt: string }[]): Promise<void>;
+  get(serial: string): Promise<Certificate | null>;
+  /** The hot path of a card check: serial → person, one indexed lookup. */
+  personIdBySerial(serial: string): Promise<string | null>;
+  listByCard(cardId: string): Promise<Certificate[]>;
+  revoke(serial: string, at: string, reason: string): Promise<boolean>;
+}
+
+/** 医療機関・薬局 (a small reference table). */
+export interface InstitutionRepository {
+  upsert(institution: Institution): Promise<Institution>;
+  insertMany(institutions: readonly Institution[]): Promise<void>;
+  get(institutionCode: string): Promise<Institution | null>;
+  list(filter?: { prefecture?: string; kind?: InstitutionKind }): Promise<Institution[]>;
+  setReaderStatus(institutionCode: string, status: ReaderStatus): Promise<boolean>;
+}
+
+/** Every qualification check. */
+export interface ConfirmationRepository {
+  record(c: WithOptionalId<Confirmation>): Promise<Confirmation>;
+  insertMany(cs: readonly Confirmation[]): Promise<void>;
+  listByPerson(personId: string, fromAt: string, toAt: string): Promise<Confirmation[]>;
+  listByInstitution(institutionCode: string, fromAt: string, toAt: string): Promise<Confirmation[]>;
+  /** Counts per method for checks whose confirmedOn falls in [fromOn, toOn] (statistics). */
+  countByMethod(fromOn: string, toOn: string): Promise<Record<ConfirmationMethod, number>>;
+}
+
+/** Consents at the reader. */
+export interface ConsentRepository {
+  record(c: WithOptionalId<Consent>): Promise<Consent>;
+  /** Consents of the person at the institution still open at `at` (consentedAt ≤ at < expiresAt), newest first. */
+  activeAt(personId: string, institutionCode: string, at: string): Promise<Consent[]>;
+  listByPerson(personId: string): Promise<Consent[]>;
+}
+
+/** Clinical records. */
+export interface ClinicalRecordRepository {
+  insert(r: WithOptionalId<ClinicalRecord>): Promise<ClinicalRecord>;
+  insertMany(rs: readonly ClinicalRecord[]): Promise<void>;
+  /** The person's records of one kind dated in [fromOn, toOn], newest first. */
+  listByPerson(personId: string, kind: ClinicalRecordKind, fromOn: string, toOn: string): Promise<ClinicalRecord[]>;
+}
+
+/** レセプト. */
+export interface ClaimRepository {
+  insert(c: WithOptionalId<Claim>): Promise<Claim>;
+  insertMany(cs: readonly Claim[]): Promise<void>;
+  /** The person's claims with month in [fromMonth, toMonth] ('YYYY-MM'), in month order. */
+  listByPerson(personId: string, fromMonth: string, toMonth: string): Promise<Claim[]>;
+  /** Outpatient claims and distinct persons for a month (statistics, rules.md §9). */
+  countOutpatient(month: string): Promise<{ claims: number; persons: number }>;
+}
+
+/** The append-only audit log table (hashing lives in server/src/audit). */
+export interface AuditRepository {
+  /** Appends; throws StoreConflictError when `seq` is taken (another writer won: re-read last() and retry). */
+  append(row: AuditRow): Promise<void>;
+  last(): Promise<AuditRow | null>;
+  /** Rows with seq > afterSeq in seq order. */
+  scan(afterSeq: number, limit: number): Promise<AuditRow[]>;
+  /** A person's rows, newest first (portal access history). */
+  listByPerson(personId: string, limit: number): Promise<AuditRow[]>;
+}
+
+/** Idempotency keys. */
+export interface IdempotencyRepository {
+  get(scope: string, key: string): Promise<IdempotencyRecord | null>;
+  /** Stores the response; false (and nothing written) when the key already exists. */
+  put(record: IdempotencyRecord): Promise<boolean>;
+  /** Deletes records created before `at`; returns how many. */
+  purgeBefore(at: string): Promise<number>;
+}
+
+/** 照会番号. */
+export interface ReferenceNumberRepository {
+  /** Registers or re-points a reference number. */
+  register(r: ReferenceNumberRecord): Promise<ReferenceNumberRecord>;
+  find(institutionCode: string, referenceNumber: string): Promise<ReferenceNumberRecord | null>;
+  /** The institution's reference number for a person, if any. */
+  findByPerson(institutionCode: string, personId: string): Promise<ReferenceNumberRecord | null>;
+}
+
+/** 一括照会 jobs. */
+export interface BulkJobRepository {
+  create(job: BulkConfirmationJob): Promise<BulkConfirmationJob>;
+  get(receptionNumber: string): Promise<BulkConfirmationJob | null>;
+  update(
+    receptionNumber: string,
+    patch: { status: BulkJobStatus; units?: BulkConfirmationUnit[]; completedAt?: string | null },
+  ): Promise<BulkConfirmationJob | null>;
+  listByInstitution(institutionCode: string, limit: number): Promise<BulkConfirmationJob[]>;
+  /** Oldest queued jobs first (the worker). */
+  listQueued(limit: number): Promise<BulkConfirmationJob[]>;
+}
+
+/** Disaster-mode declarations. */
+export interface DisasterRepository {
+  declare(d: WithOptionalId<DisasterDeclaration>): Promise<DisasterDeclaration>;
+  list(): Promise<DisasterDeclaration[]>;
+  /** Declarations covering `prefecture` on `date` (startsOn ≤ date ≤ endsOn). */
+  activeOn(prefecture: string, date: string): Promise<DisasterDeclaration[]>;
+}
+
+/** Everything readable and writable, inside or outside a transaction. */
+export interface StoreRepositories {
+  persons: PersonRepository;
+  individualNumbers: IndividualNumberRepository;
+  insurers: InsurerRepository;
+  credentials: CredentialRepository;
+  qualifications: QualificationRepository;
+  documents: DocumentRepository;
+  dvFlags: DvFlagRepository;
+  cards: CardRepository;
+  certificates: CertificateRepository;
+  institutions: InstitutionRepository;
+  confirmations: ConfirmationRepository;
+  consents: ConsentRepository;
+  clinicalRecords: ClinicalRecordRepository;
+  claims: ClaimRepository;
+  audit: AuditRepository;
+  idempotency: IdempotencyRepository;
+  referenceNumbers: ReferenceNumberRepository;
+  bulkJobs: BulkJobRepository;
+  disasters: DisasterRepository;
+}
+
+/** The repositories bound to one open transaction. */
+export type StoreTx = StoreRepositories;
+
+/**
+ * The store. Each method outside `transaction` is atomic on its own. `transaction(fn)` commits when `fn`
+ * resolves and rolls back when it throws, so a failed request leaves nothing half-written (decision 0041).
+ * Inside `fn` use `tx`; calls on the store itself made from within `fn` join the same transaction, and so does a
+ * nested `transaction`.
+ */
+export interface Store extends StoreRepositories {
+  readonly kind: 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Where the store lives. */
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** Secrets and tuning for `createStore`. */
+export interface StoreOptions {
+  /** Server secret for the keyed hash of マイナンバー (decision 0042). */
+  individualNumberKey: Buffer | string;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+/** A write that clashes with a uniqueness rule (already linked My Number, taken audit seq, duplicate id …). */
+export class StoreConflictError extends Error {
+  readonly code = 'STORE_CONFLICT';
+  constructor(
+    message: string,
+    readonly constraint: string,
+  ) {
+    super(message);
+    this.name = 'StoreConflictError';
+  }
+}
