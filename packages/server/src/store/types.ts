@@ -162,12 +162,16 @@ export interface Insurer {
   branch: string | null;
 }
 
-/** An API credential: only the SHA-256 of the key is stored. */
+/**
+ * An API credential: the secret is stored only as its hash (http/auth.ts `hashSecret`); `id` is the public
+ * credential id (`insurer:01130012`, `institution:1311111111`, `authority`, …).
+ */
 export interface Credential {
   id: string;
   subjectKind: CredentialSubjectKind;
   /** insurerNumber, institutionCode, or an operator id. */
   subjectId: string;
+  secretHash: string;
   label: string;
   createdAt: string;
   revokedAt: string | null;
@@ -563,11 +567,11 @@ export interface InsurerRepository {
   list(): Promise<Insurer[]>;
 }
 
-/** API credentials (SHA-256 of the key only). */
+/** API credentials (hashed secrets only; hashing and comparison live in http/auth.ts). */
 export interface CredentialRepository {
-  add(input: WithOptionalId<Omit<Credential, 'revokedAt'>> & { apiKey: string }): Promise<Credential>;
-  /** The live credential for a presented key, or null. */
-  findByApiKey(apiKey: string): Promise<Credential | null>;
+  /** Creates or replaces (key rotation) the credential with this id; clears any revocation. */
+  put(credential: Omit<Credential, 'revokedAt'>): Promise<Credential>;
+  get(id: string): Promise<Credential | null>;
   listBySubject(subjectKind: CredentialSubjectKind, subjectId: string): Promise<Credential[]>;
   revoke(id: string, at: string): Promise<boolean>;
 }
