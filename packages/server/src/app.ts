@@ -8,12 +8,16 @@ import Fastify, {
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Clock } from '@onshi/core';
+import { AuditLog } from './audit/auditLog.js';
+import type { ServerContext } from './context.js';
+import { Authenticator } from './http/authenticate.js';
+import { handleError } from './http/errors.js';
 import { createMetrics } from './http/metrics.js';
+import { registerRoutes } from './routes/index.js';
 
 /** What the HTTP app needs from the outside; everything with state or time is injected. */
 export interface AppOptions {
-  clock: Clock;
+  ctx: ServerContext;
   /** pino logging; off in tests. Personal data is never logged (request bodies are not logged at all). */
   logger?: boolean;
   /** Version string reported by /healthz and /openapi.json. */
@@ -42,6 +46,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimit: 10 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
   const metrics = createMetrics();
+  const { ctx } = options;
+  const auth = new Authenticator(ctx.store, ctx.clock);
+  const audit = new AuditLog(ctx.store, ctx.clock);
+  app.setErrorHandler(handleError);
+  app.addHook('onClose', async () => {
+    await audit.drain();
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -62,12 +73,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.get('/healthz', { schema: { tags: ['system'], summary: 'Liveness', response: { 200: Health } } }, () => ({
     status: 'ok' as const,
     version,
-    time: options.clock.now().toISOString(),
+    time: options.ctx.clock.now().toISOString(),
   }));
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await registerRoutes(app, { ctx, auth, audit });
 
   return app;
 }

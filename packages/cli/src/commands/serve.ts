@@ -1,22 +1,25 @@
 import type { Command } from 'commander';
-import { systemClock } from '@onshi/core';
 import { buildApp } from '@onshi/server';
+import { defaultDb, openContext } from '../context.js';
 
-/** `onshi serve`: the whole system on one port. */
+/** `onshi serve`: the whole system on one port, on SQLite by default. */
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('start the HTTP service (SQLite by default)')
     .option('--host <host>', 'address to listen on', process.env.ONSHI_HOST ?? '127.0.0.1')
     .option('--port <port>', 'port to listen on', process.env.ONSHI_PORT ?? '8080')
-    .action(async (opts: { host: string; port: string }) => {
+    .option('--db <path|url>', 'SQLite file or postgres:// URL', defaultDb())
+    .action(async (opts: { host: string; port: string; db: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new Error(`--port must be 0–65535, got ${opts.port}`);
       }
-      const app = await buildApp({ clock: systemClock, logger: true });
+      const ctx = await openContext(opts.db);
+      const app = await buildApp({ ctx, logger: true });
       const close = async (): Promise<void> => {
         await app.close();
+        await ctx.store.close();
         process.exit(0);
       };
       process.once('SIGINT', () => void close());

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '@onshi/core';
+import type { AuditRow, Store, StoreTx } from '../store/types.js';
+import { StoreConflictError } from '../store/types.js';
+
+/** What a caller says about an event; the log adds seq, time and the hash chain. */
+export type AuditEntry = Omit<AuditRow, 'seq' | 'at' | 'prevHash' | 'hash'> & { at?: string };
+
+/** The hash before the first row. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The row's hash: SHA-256 over the previous hash and a canonical serialisation of every other field, so a
+ * changed, removed or reordered row breaks the chain from that row on (issue 6, "Trust and privacy").
+ */
+export function auditHash(row: Omit<AuditRow, 'hash'>): string {
+  const detail = Object.keys(row.detail)
+    .sort()
+    .map((k) => [k, row.detail[k] ?? null]);
+  const canonical = JSON.stringify([
+    row.seq,
+    row.at,
+    row.actorKind,
+    row.actorId,
+    row.action,
+    row.personId,
+    row.target,
+    row.outcome,
+    detail,
+  ]);
+  return createHash('sha256').update(row.prevHash).update('\n').update(canonical).digest('hex');
+}
+
+async function appendRows(tx: StoreTx, entries: readonly (AuditEntry & { at: string })[]): Promise<AuditRow[]> {
+  const last = await tx.audit.last();
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows: AuditRow[] = [];
+  for (const entry of entries) {
+    seq += 1;
+    const unhashed = { ...entry, seq, prevHash };
+    const row: AuditRow = { ...unhashed, hash: auditHash(unhashed) };
+    await tx.audit.append(row);
+    rows.push(row);
+    prevHash = row.hash;
+  }
+  return rows;
+}
+
+interface Pending {
+  entry: AuditEntry & { at: string };
+  resolve: (row: AuditRow) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The hash-chained audit log. `appendInTx` writes inside a caller's transaction (the row commits or rolls back
+ * with the change it records). `append` group-commits: entries arriving within a few milliseconds share one
+ * transaction, and each caller's promise resolves only after that transaction committed — durable before the
+ * response, without one commit per request on the hot path.
+ */
+export class AuditLog {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly options: { maxBatch?: number } = {},
+  ) {}
+
+  /** Appends inside an open transaction. */
+  async appendInTx(tx: StoreTx, entry: AuditEntry): Promise<AuditRow> {
+    const rows = await appendRows(tx, [{ ...entry, at: entry.at ?? this.clock.now().toISOString() }]);
+    const row = rows[0];
+    if (row === undefined) {
+      throw new Error('audit append wrote no row');
+    }
+    return row;
+  }
+
+  /** Appends in the next group commit; resolves once committed. */
+  append(entry: AuditEntry): Promise<AuditRow> {
+    return new Promise<AuditRow>((resolve, reject) => {
+      this.queue.push({ entry: { ...entry, at: entry.at ?? this.clock.now().toISOString() }, resolve, reject });
+      if (this.flushing === null) {
+        this.flushing = new Promise<void>((done) => setImmediate(done)).then(() => this.flush());
+      }
+    });
+  }
+
+  /** Waits until every queued entry is committed. */
+  async drain(): Promise<void> {
+    while (this.flushing !== null) {
+      await this.flushing;
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const max = this.options.maxBatch ?? 500;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, max);
+      try {
+        const rows = await this.withRetry(() =>
+          this.store.transaction((tx) =>
+            appendRows(
+              tx,
+              batch.map((p) => p.entry),
+            ),
+          ),
+        );
+        batch.forEach((p, i) => {
+          const row = rows[i];
+          if (row === undefined) {
+            p.reject(new Error('audit batch lost a row'));
+          } else {
+            p.resolve(row);
+          }
+        });
+      } catch (error) {
+        for (const p of batch) {
+          p.reject(error);
+        }
+      }
+    }
+    this.flushing = null;
+  }
+
+  /** A concurrent writer may take the same seq (PostgreSQL): re-read the tail and try again. */
+  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (!(error instanceof StoreConflictError) || attempt >= 5) {
+          throw error;
+        }
+      }
+    }
+  }
+}
+
+/** The outcome of checking the chain. */
+export interface AuditVerification {
+  ok: boolean;
+  rows: number;
+  /** The first row whose hash, link or sequence is wrong. */
+  firstBadSeq: number | null;
+  problem: 'hash' | 'link' | 'sequence' | null;
+}
+
+/**
+ * Walks the whole log in order and recomputes every hash (`onshi audit verify`): a changed row fails its own
+ * hash, a removed row leaves a gap in seq and a broken link, a reordering breaks the links.
+ */
+export async function verifyAuditChain(store: Store, pageSize = 10_000): Promise<AuditVerification> {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let rows = 0;
+  for (;;) {
+    const page = await store.audit.scan(expectedSeq - 1, pageSize);
+    if (page.length === 0) {
+      return { ok: true, rows, firstBadSeq: null, problem: null };
+    }
+    for (const row of page) {
+      if (row.seq !== expectedSeq) {
+        return { ok: false, rows, firstBadSeq: expectedSeq, problem: 'sequence' };
+      }
+      if (row.prevHash !== prevHash) {
+        return { ok: false, rows, firstBadSeq: row.seq, problem: 'link' };
+      }
+      const { hash, ...unhashed } = row;
+      if (auditHash(unhashed) !== hash) {
+        return { ok: false, rows, firstBadSeq: row.seq, problem: 'hash' };
+      }
+      prevHash = hash;
+      expectedSeq += 1;
+      rows += 1;
+    }
+  }
+}
