@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FixedClock } from '@onshi/core';
+import { createStore } from '../store/index.js';
+import type { Store } from '../store/types.js';
+import { AuditLog, verifyAuditChain, type AuditEntry } from './auditLog.js';
+
+const entry = (i: number): AuditEntry => ({
+  actorKind: 'institution',
+  actorId: '1311111111',
+  action: 'confirmation.byNumber',
+  personId: `person-${i % 3}`,
+  target: null,
+  outcome: 'allowed',
+  detail: { qualificationValidity: 1, i },
+});
+
+describe('hash-chained audit log (issue 6 "Trust and privacy": onshi audit verify detects tampering)', () => {
+  let dir: string;
+  let path: string;
+  let store: Store;
+  let log: AuditLog;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'onshi-audit-'));
+    path = join(dir, 'audit.db');
+    store = await createStore({ kind: 'sqlite', path }, { individualNumberKey: randomBytes(32) });
+    log = new AuditLog(store, new FixedClock('2026-04-01T00:00:00Z'));
+    await Promise.all(Array.from({ length: 25 }, (_, i) => log.append(entry(i))));
+    await store.transaction(async (tx) => {
+      await log.appendInTx(tx, entry(99));
+    });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Edits the file as an attacker with database access would: the append-only triggers are dropped first. */
+  async function tamper(sql: string): Promise<void> {
+    await store.close();
+    const db = new Database(path);
+    db.exec('DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;');
+    db.exec(sql);
+    db.close();
+    store = await createStore({ kind: 'sqlite', path }, { individualNumberKey: randomBytes(32) });
+  }
+
+  it('concurrent appends (group commit) and in-transaction appends form one unbroken chain', async () => {
+    const result = await verifyAuditChain(store);
+    expect(result).toEqual({ ok: true, rows: 26, firstBadSeq: null, problem: null });
+  });
+
+  it('a rolled-back transaction leaves no audit row behind', async () => {
+    await expect(
+      store.transaction(async (tx) => {
+        await log.appendInTx(tx, entry(100));
+        throw new Error('command failed');
+      }),
+    ).rejects.toThrow('command failed');
+    expect((await store.audit.last())?.seq).toBe(26);
+  });
+
+  it('detects a changed entry', async () => {
+    await tamper(`UPDATE audit_log SET outcome = 'refused' WHERE seq = 7`);
+    expect(await verifyAuditChain(store)).toMatchObject({ ok: false, firstBadSeq: 7, problem: 'hash' });
+  });
+
+  it('detects a removed entry', async () => {
+    await tamper('DELETE FROM audit_log WHERE seq = 12');
+    expect(await verifyAuditChain(store)).toMatchObject({ ok: false, firstBadSeq: 12, problem: 'sequence' });
+  });
+
+  it('detects reordered entries', async () => {
+    await tamper(
+      'UPDATE audit_log SET seq = -1 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = -1;',
+    );
+    expect(await verifyAuditChain(store)).toMatchObject({ ok: false, firstBadSeq: 4 });
+  });
+});
