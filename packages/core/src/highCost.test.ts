@@ -5,10 +5,9 @@ import {
   highCostMonthlyLimit,
   highCostMonthlyLimitDetail,
   isTurning75Month,
-  limitCategoryLabel,
   outpatientYearOf,
-  type LimitCategoryCode,
 } from './highCost.js';
+import type { LimitCategoryCode } from './codes.js';
 
 const month = '2025-06';
 
@@ -142,10 +141,6 @@ describe('input checks', () => {
       RangeError,
     );
     expect(() => highCostMonthlyLimit({ category: 'A03', medicalCost: 1, month: '2018-07' })).toThrow(RangeError);
-  });
-  it('labels the codes as OQS does (rules.md Appendix, test case 38)', () => {
-    expect(limitCategoryLabel('A03')).toBe('ウ');
-    expect(limitCategoryLabel('B09')).toBe('一般Ⅱ');
   });
   it('a limit never falls as the medical cost rises (property)', () => {
     const codes: LimitCategoryCode[] = ['A01', 'A02', 'A03', 'A04', 'A05', 'B01', 'B03', 'B04', 'B05', 'B09'];

@@ -3,28 +3,9 @@
  * (健保法施行令42条; 2018-08 and 2022-10 tables), test cases 22–27; the 2026-08 change as far as it is known [S18]
  * (docs/decisions/0020-high-cost-2026-08.md).
  */
+import { isOqsCode, limitCategoryLabel, type LimitCategoryCode } from './codes.js';
 import { addMonths, birthday, compareDates, parseIsoDate } from './dates.js';
 import { verdict, type Verdict } from './verdict.js';
-
-// TODO(codes.ts): import LimitCategoryCode from './codes.js' once it is exported there; same union.
-/** OQS 限度額適用区分: A01–A06 under 70, B01–B10 from 70 (rules.md §3, Appendix). */
-export type LimitCategoryCode =
-  | 'A01'
-  | 'A02'
-  | 'A03'
-  | 'A04'
-  | 'A05'
-  | 'A06'
-  | 'B01'
-  | 'B02'
-  | 'B03'
-  | 'B04'
-  | 'B05'
-  | 'B06'
-  | 'B07'
-  | 'B08'
-  | 'B09'
-  | 'B10';
 
 /** Inputs of the monthly limit. `medicalCost` is the month's 10割 total in yen; `month` is 'YYYY-MM'. */
 export interface HighCostInput {
@@ -100,25 +81,6 @@ const TABLE: Record<LimitCategoryCode, Row> = {
   B10: ROW_GENERAL_70,
 };
 
-const LABEL: Record<LimitCategoryCode, string> = {
-  A01: 'ア',
-  A02: 'イ',
-  A03: 'ウ',
-  A04: 'エ',
-  A05: 'オ',
-  A06: 'オ（境）',
-  B01: '現役並みⅢ',
-  B02: '現役並みⅡ',
-  B03: '現役並みⅠ',
-  B04: '一般',
-  B05: '低所得Ⅱ',
-  B06: '低所得Ⅰ',
-  B07: '低所得Ⅰ（老福）',
-  B08: '低所得Ⅰ（境）',
-  B09: '一般Ⅱ',
-  B10: '一般Ⅰ',
-};
-
 const MONTH = /^(\d{4})-(\d{2})$/;
 
 function checkMonth(month: string): void {
@@ -126,16 +88,6 @@ function checkMonth(month: string): void {
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) {
     throw new RangeError(`not a month (YYYY-MM): ${JSON.stringify(month)}`);
   }
-}
-
-/** True for a code of the OQS 限度額適用区分 table. */
-export function isLimitCategoryCode(code: string): code is LimitCategoryCode {
-  return Object.hasOwn(TABLE, code);
-}
-
-/** The Japanese label of a 限度額適用区分 (A03 → ウ, B09 → 一般Ⅱ). */
-export function limitCategoryLabel(category: LimitCategoryCode): string {
-  return LABEL[category];
 }
 
 /** True for the 70+ categories that have the 外来特例 (一般・低所得). */
@@ -166,7 +118,7 @@ export function isTurning75Month(birthDate: string, month: string): boolean {
 export function highCostMonthlyLimitDetail(input: HighCostInput): HighCostDetail {
   const { category, medicalCost, month } = input;
   checkMonth(month);
-  if (!isLimitCategoryCode(category)) {
+  if (!isOqsCode('limitCategory', category)) {
     throw new RangeError(`unknown 限度額適用区分: ${JSON.stringify(category)}`);
   }
   if (!Number.isFinite(medicalCost) || medicalCost < 0) {
@@ -183,7 +135,7 @@ export function highCostMonthlyLimitDetail(input: HighCostInput): HighCostDetail
   const row = raisedU ? ROW_U_2026 : TABLE[category];
   const factor = input.turning75Month === true ? 0.5 : 1;
   const half = (yen: number): number => yen * factor;
-  const label = LABEL[category];
+  const label = limitCategoryLabel(category);
   const notes: string[] = [];
 
   let limit: number;
@@ -275,7 +227,7 @@ export interface AnnualOutpatientCap {
  */
 export function annualOutpatientCap(input: { category: LimitCategoryCode; month: string }): AnnualOutpatientCap {
   const year = outpatientYearOf(input.month);
-  if (!isLimitCategoryCode(input.category)) {
+  if (!isOqsCode('limitCategory', input.category)) {
     throw new RangeError(`unknown 限度額適用区分: ${JSON.stringify(input.category)}`);
   }
   const provisional = compareDates(`${year.from}-01`, `${HIGH_COST_2026_FROM}-01`) >= 0;
