@@ -818,3 +818,15 @@ export class StoreConflictError extends Error {
     this.name = 'StoreConflictError';
   }
 }
+
+/** A write that names a record which does not exist (e.g. an attribute for an unknown qualification). */
+export class StoreNotFoundError extends Error {
+  readonly code = 'STORE_NOT_FOUND';
+  constructor(
+    message: string,
+    readonly entity: string,
+  ) {
+    super(message);
+    this.name = 'StoreNotFoundError';
+  }
+}

@@ -1,0 +1,1566 @@
+/**
+ * The repositories, written once in the SQL both SQLite and PostgreSQL accept (`?` placeholders, ON CONFLICT,
+ * multi-row VALUES). Every hot query is one indexed lookup on one table; none joins across persons (decision 0040).
+ * The current transaction travels in AsyncLocalStorage, so store calls made inside `transaction(fn)` — on `tx` or
+ * on the store itself — run in that transaction, and so does a nested `transaction` (decision 0041).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHmac, randomUUID } from 'node:crypto';
+import { addDays } from '@onshi/core';
+import { memberKey } from '../memberKey.js';
+import {
+  StoreConflictError,
+  StoreNotFoundError,
+  type ActorKind,
+  type AttributesAsOf,
+  type AuditRow,
+  type Authentication,
+  type BulkConfirmationJob,
+  type BulkConfirmationUnit,
+  type BulkJobStatus,
+  type Card,
+  type CardClassification,
+  type CardKind,
+  type CardStatus,
+  type Certificate,
+  type CertificateKind,
+  type Claim,
+  type ClaimKind,
+  type ClinicalRecord,
+  type ClinicalRecordKind,
+  type Confirmation,
+  type ConfirmationMethod,
+  type Consent,
+  type ConsentItem,
+  type CopayRate,
+  type Credential,
+  type CredentialSubjectKind,
+  type DisasterDeclaration,
+  type DocumentKind,
+  type DvFlag,
+  type DvFlagRecord,
+  type IdempotencyRecord,
+  type IndividualNumberLink,
+  type Institution,
+  type InstitutionKind,
+  type InsuranceUseRegistration,
+  type Insurer,
+  type IssuedDocument,
+  type LimitCategory,
+  type LimitCertificateClassification,
+  type LossReason,
+  type NewQualificationAttribute,
+  type Person,
+  type PhonePlatform,
+  type PrintedFields,
+  type Qualification,
+  type QualificationAttribute,
+  type ReaderStatus,
+  type ReferenceNumberRecord,
+  type RegistrationChannel,
+  type Relationship,
+  type Scheme,
+  type Sex,
+  type SpecificDiseaseCategory,
+  type Store,
+  type StoreRepositories,
+} from '../types.js';
+import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './database.js';
+import {
+  bool,
+  bytes,
+  isRecord,
+  json,
+  member,
+  num,
+  oneOf,
+  optNum,
+  optOneOf,
+  optStr,
+  RowShapeError,
+  str,
+} from './rows.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Allowed values (checked on every read)
+
+const SEX: readonly Sex[] = ['male', 'female', 'unset'];
+const SCHEMES: readonly Scheme[] = [
+  'kyokai',
+  'seninHoken',
+  'nikkoTokurei',
+  'kumiai',
+  'jieikan',
+  'kyosai',
+  'tokureiTaishoku',
+  'kokuho',
+  'kokuhoKumiai',
+  'lateElderly',
+];
+const SUBJECT_KINDS: readonly CredentialSubjectKind[] = ['insurer', 'institution', 'authority', 'analyst'];
+const RELATIONSHIPS: readonly Relationship[] = ['insured', 'dependant'];
+const LOSS_REASONS: readonly LossReason[] = ['01', '02', '03', '99'];
+const CARD_CLASSIFICATIONS: readonly CardClassification[] = ['01', '02', '03', '04', '05', '06', '07', 'A1'];
+const COPAY_RATES: readonly CopayRate[] = [0.1, 0.2, 0.3];
+const LIMIT_CATEGORIES: readonly LimitCategory[] = [
+  'A01',
+  'A02',
+  'A03',
+  'A04',
+  'A05',
+  'A06',
+  'B01',
+  'B02',
+  'B03',
+  'B04',
+  'B05',
+  'B06',
+  'B07',
+  'B08',
+  'B09',
+  'B10',
+];
+const LIMIT_CERTIFICATES: readonly LimitCertificateClassification[] = ['01', '02', '03'];
+const DISEASES: readonly SpecificDiseaseCategory[] = ['1', '2', '3'];
+const DOCUMENT_KINDS: readonly DocumentKind[] = [
+  'legacyInsuranceCard',
+  'eligibilityCertificate',
+  'qualificationNotice',
+];
+const DV_FLAGS: readonly DvFlag[] = ['selfInfoBlocked', 'nonDisclosure'];
+const CARD_KINDS: readonly CardKind[] = ['standard', 'faceOnly', 'smartphone'];
+const PLATFORMS: readonly PhonePlatform[] = ['android', 'iphone'];
+const CARD_STATUSES: readonly CardStatus[] = ['active', 'suspended', 'revoked', 'lost'];
+const CHANNELS: readonly RegistrationChannel[] = ['reader', 'portal', 'atm', 'wardOffice'];
+const CERT_KINDS: readonly CertificateKind[] = ['auth', 'signing'];
+const INSTITUTION_KINDS: readonly InstitutionKind[] = ['hospital', 'clinic', 'dental', 'pharmacy'];
+const READER_STATUSES: readonly ReaderStatus[] = ['working', 'outOfOrder'];
+const CONSENT_ITEMS: readonly ConsentItem[] = ['medication', 'surgery', 'checkup'];
+const METHODS: readonly ConfirmationMethod[] = ['card', 'number', 'visual', 'bulk'];
+const AUTHENTICATIONS: readonly Authentication[] = ['faceAuth', 'pin', 'visualCheck', 'biometrics'];
+const RECORD_KINDS: readonly ClinicalRecordKind[] = ['medication', 'checkup', 'treatment', 'surgery'];
+const CLAIM_KINDS: readonly ClaimKind[] = ['outpatient', 'inpatient'];
+const ACTOR_KINDS: readonly ActorKind[] = ['insurer', 'institution', 'person', 'authority', 'analyst', 'system'];
+const OUTCOMES: readonly AuditRow['outcome'][] = ['allowed', 'refused'];
+const JOB_STATUSES: readonly BulkJobStatus[] = ['queued', 'processing', 'done', 'failed'];
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON helpers
+
+type Flat = Record<string, string | number | boolean | null>;
+
+function flatRecord(value: unknown, what: string): Flat {
+  if (!isRecord(value)) {
+    throw new RowShapeError(what, 'object', value);
+  }
+  const out: Flat = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      out[k] = v;
+    } else {
+      throw new RowShapeError(`${what}.${k}`, 'scalar', v);
+    }
+  }
+  return out;
+}
+
+function stringList<T extends string>(value: unknown, allowed: readonly T[], what: string): T[] {
+  if (!Array.isArray(value)) {
+    throw new RowShapeError(what, 'array', value);
+  }
+  return value.map((v) => member(v, allowed, what));
+}
+
+function jStr(o: Record<string, unknown>, k: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') {
+    throw new RowShapeError(k, 'text', v);
+  }
+  return v;
+}
+
+function jOptStr(o: Record<string, unknown>, k: string): string | null {
+  const v = o[k];
+  return v === undefined || v === null ? null : jStr(o, k);
+}
+
+function jOptNum(o: Record<string, unknown>, k: string): number | null {
+  const v = o[k];
+  if (v === undefined || v === null) {
+    return null;
+  }
+  if (typeof v !== 'number') {
+    throw new RowShapeError(k, 'number', v);
+  }
+  return v;
+}
+
+function parsePrinted(value: unknown): PrintedFields {
+  if (!isRecord(value)) {
+    throw new RowShapeError('printed', 'object', value);
+  }
+  const p: PrintedFields = {
+    nameKanji: jStr(value, 'nameKanji'),
+    nameKana: jStr(value, 'nameKana'),
+    birthDate: jStr(value, 'birthDate'),
+    insurerNumber: jStr(value, 'insurerNumber'),
+    insurerName: jStr(value, 'insurerName'),
+    symbol: jOptStr(value, 'symbol'),
+    number: jStr(value, 'number'),
+    branch: jOptStr(value, 'branch'),
+    acquiredOn: jStr(value, 'acquiredOn'),
+  };
+  if (value.sex !== undefined) {
+    p.sex = member(value.sex, SEX, 'printed.sex');
+  }
+  if (value.copayRate !== undefined) {
+    p.copayRate = value.copayRate === null ? null : member(value.copayRate, COPAY_RATES, 'printed.copayRate');
+  }
+  if (value.limitCategory !== undefined) {
+    p.limitCategory =
+      value.limitCategory === null ? null : member(value.limitCategory, LIMIT_CATEGORIES, 'printed.limitCategory');
+  }
+  if (value.specificDiseaseCategory !== undefined) {
+    p.specificDiseaseCategory =
+      value.specificDiseaseCategory === null
+        ? null
+        : member(value.specificDiseaseCategory, DISEASES, 'printed.specificDiseaseCategory');
+  }
+  for (const k of [
+    'copayRateEffectiveOn',
+    'copayRateText',
+    'limitCategoryEffectiveOn',
+    'longTermOn',
+    'individualNumberLast4',
+    'inquiryNumber',
+  ] as const) {
+    if (value[k] !== undefined) {
+      p[k] = jOptStr(value, k);
+    }
+  }
+  return p;
+}
+
+function parseUnits(value: unknown): BulkConfirmationUnit[] {
+  if (!Array.isArray(value)) {
+    throw new RowShapeError('units', 'array', value);
+  }
+  return value.map((u: unknown) => {
+    if (!isRecord(u) || !isRecord(u.request)) {
+      throw new RowShapeError('units[]', 'object', u);
+    }
+    const r = u.request;
+    const unit: BulkConfirmationUnit = {
+      request: {
+        insurerNumber: jStr(r, 'insurerNumber'),
+        symbol: jOptStr(r, 'symbol'),
+        number: jStr(r, 'number'),
+        branch: jOptStr(r, 'branch'),
+        birthDate: jStr(r, 'birthDate'),
+        arbitraryIdentifier: jOptStr(r, 'arbitraryIdentifier'),
+      },
+      result: null,
+    };
+    if (isRecord(u.result)) {
+      const x = u.result;
+      unit.result = {
+        processingResultStatus: jOptNum(x, 'processingResultStatus') ?? 0,
+        processingResultCode: jOptStr(x, 'processingResultCode'),
+        qualificationValidity: jOptNum(x, 'qualificationValidity'),
+        personId: jOptStr(x, 'personId'),
+        qualificationId: jOptStr(x, 'qualificationId'),
+        referenceNumber: jOptStr(x, 'referenceNumber'),
+      };
+    }
+    return unit;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Row mappers
+
+function toPerson(r: Row): Person {
+  return {
+    id: str(r, 'id'),
+    nameKanji: str(r, 'name_kanji'),
+    nameKana: str(r, 'name_kana'),
+    birthDate: str(r, 'birth_date'),
+    sex: oneOf(r, 'sex', SEX),
+    address: str(r, 'address'),
+    postalCode: str(r, 'postal_code'),
+    prefecture: str(r, 'prefecture'),
+  };
+}
+
+function toLink(r: Row): IndividualNumberLink {
+  return {
+    personId: str(r, 'person_id'),
+    individualNumberHash: str(r, 'individual_number_hash'),
+    individualNumberLast4: str(r, 'individual_number_last4'),
+    linkedOn: str(r, 'linked_on'),
+    linkedBy: optStr(r, 'linked_by'),
+  };
+}
+
+function toInsurer(r: Row): Insurer {
+  return {
+    insurerNumber: str(r, 'insurer_number'),
+    name: str(r, 'name'),
+    scheme: oneOf(r, 'scheme', SCHEMES),
+    prefecture: str(r, 'prefecture'),
+    branch: optStr(r, 'branch'),
+  };
+}
+
+function toCredential(r: Row): Credential {
+  return {
+    id: str(r, 'id'),
+    subjectKind: oneOf(r, 'subject_kind', SUBJECT_KINDS),
+    subjectId: str(r, 'subject_id'),
+    secretHash: str(r, 'secret_hash'),
+    label: str(r, 'label'),
+    createdAt: str(r, 'created_at'),
+    revokedAt: optStr(r, 'revoked_at'),
+  };
+}
+
+function toQualification(r: Row): Qualification {
+  return {
+    id: str(r, 'id'),
+    personId: str(r, 'person_id'),
+    insurerNumber: str(r, 'insurer_number'),
+    symbol: optStr(r, 'symbol'),
+    number: str(r, 'number'),
+    branch: optStr(r, 'branch'),
+    memberKey: str(r, 'member_key'),
+    relationship: oneOf(r, 'relationship', RELATIONSHIPS),
+    insuredQualificationId: optStr(r, 'insured_qualification_id'),
+    acquiredOn: str(r, 'acquired_on'),
+    lostOn: optStr(r, 'lost_on'),
+    lossReason: optOneOf(r, 'loss_reason', LOSS_REASONS),
+    cardClassification: oneOf(r, 'card_classification', CARD_CLASSIFICATIONS),
+  };
+}
+
+function toAttribute(r: Row): QualificationAttribute {
+  const base = {
+    id: str(r, 'id'),
+    qualificationId: str(r, 'qualification_id'),
+    personId: str(r, 'person_id'),
+    validFrom: str(r, 'valid_from'),
+    validTo: optStr(r, 'valid_to'),
+    recordedAt: str(r, 'recorded_at'),
+    supersededAt: optStr(r, 'superseded_at'),
+  };
+  const v = json(r, 'value');
+  if (!isRecord(v)) {
+    throw new RowShapeError('value', 'object', v);
+  }
+  const kind = str(r, 'kind');
+  switch (kind) {
+    case 'copayRate':
+      return { ...base, kind, rate: member(v.rate, COPAY_RATES, 'rate') };
+    case 'limitCategory':
+      return {
+        ...base,
+        kind,
+        category: member(v.category, LIMIT_CATEGORIES, 'category'),
+        certificateClassification:
+          v.certificateClassification === null || v.certificateClassification === undefined
+            ? null
+            : member(v.certificateClassification, LIMIT_CERTIFICATES, 'certificateClassification'),
+        issuedOn: jOptStr(v, 'issuedOn'),
+        longTermOn: jOptStr(v, 'longTermOn'),
+      };
+    case 'elderlyRecipient':
+      return { ...base, kind, rate: member(v.rate, COPAY_RATES, 'rate'), issuedOn: jOptStr(v, 'issuedOn') };
+    case 'specificDisease':
+      return {
+        ...base,
+        kind,
+        diseaseCategory: member(v.diseaseCategory, DISEASES, 'diseaseCategory'),
+        selfPayLimit: jOptNum(v, 'selfPayLimit') ?? 0,
+        issuedOn: jOptStr(v, 'issuedOn'),
+      };
+    default:
+      throw new RowShapeError('kind', 'attribute kind', kind);
+  }
+}
+
+/** The kind-specific part of an attribute, as stored in `value`. */
+function attributeValue(a: NewQualificationAttribute | QualificationAttribute): Flat {
+  switch (a.kind) {
+    case 'copayRate':
+      return { rate: a.rate };
+    case 'limitCategory':
+      return {
+        category: a.category,
+        certificateClassification: a.certificateClassification,
+        issuedOn: a.issuedOn,
+        longTermOn: a.longTermOn,
+      };
+    case 'elderlyRecipient':
+      return { rate: a.rate, issuedOn: a.issuedOn };
+    case 'specificDisease':
+      return { diseaseCategory: a.diseaseCategory, selfPayLimit: a.selfPayLimit, issuedOn: a.issuedOn };
+  }
+}
+
+/** Rows of one slot replace each other; 特定疾病 has one slot per disease category. */
+function attributeSlot(a: NewQualificationAttribute | QualificationAttribute): string {
+  return a.kind === 'specificDisease' ? `specificDisease:${a.diseaseCategory}` : a.kind;
+}
+
+function toDocument(r: Row): IssuedDocument {
+  return {
+    id: str(r, 'id'),
+    personId: str(r, 'person_id'),
+    qualificationId: str(r, 'qualification_id'),
+    insurerNumber: str(r, 'insurer_number'),
+    kind: oneOf(r, 'kind', DOCUMENT_KINDS),
+    issuedOn: str(r, 'issued_on'),
+    validFrom: str(r, 'valid_from'),
+    validTo: optStr(r, 'valid_to'),
+    onRequest: bool(r, 'on_request'),
+    printed: parsePrinted(json(r, 'printed')),
+  };
+}
+
+function toDvFlag(r: Row): DvFlagRecord {
+  return {
+    id: str(r, 'id'),
+    personId: str(r, 'person_id'),
+    flag: oneOf(r, 'flag', DV_FLAGS),
+    setOn: str(r, 'set_on'),
+    clearedOn: optStr(r, 'cleared_on'),
+    setBy: optStr(r, 'set_by'),
+  };
+}
+
+function toCard(r: Row): Card {
+  return {
+    id: str(r, 'id'),
+    personId: str(r, 'person_id'),
+    kind: oneOf(r, 'kind', CARD_KINDS),
+    platform: optOneOf(r, 'platform', PLATFORMS),
+    issuedOn: str(r, 'issued_on'),
+    expiresOn: str(r, 'expires_on'),
+    status: oneOf(r, 'status', CARD_STATUSES),
+    statusChangedOn: optStr(r, 'status_changed_on'),
+  };
+}
+
+function toRegistration(r: Row): InsuranceUseRegistration {
+  return {
+    id: str(r, 'id'),
+    personId: str(r, 'person_id'),
+    cardId: str(r, 'card_id'),
+    registeredOn: str(r, 'registered_on'),
+    channel: oneOf(r, 'channel', CHANNELS),
+    unregisteredOn: optStr(r, 'unregistered_on'),
+  };
+}
+
+function toCertificate(r: Row): Certificate {
+  return {
+    serial: str(r, 'serial'),
+    cardId: str(r, 'card_id'),
+    kind: oneOf(r, 'kind', CERT_KINDS),
+    notBefore: str(r, 'not_before'),
+    notAfter: str(r, 'not_after'),
+    revokedAt: optStr(r, 'revoked_at'),
+    revocationReason: optStr(r, 'revocation_reason'),
+    der: bytes(r, 'der'),
+  };
+}
+
+function toInstitution(r: Row): Institution {
+  return {
+    institutionCode: str(r, 'institution_code'),
+    name: str(r, 'name'),
+    kind: oneOf(r, 'kind', INSTITUTION_KINDS),
+    prefecture: str(r, 'prefecture'),
+    address: str(r, 'address'),
+    oqsEnabled: bool(r, 'oqs_enabled'),
+    readerStatus: oneOf(r, 'reader_status', READER_STATUSES),
+    consentItemsEnabled: stringList(json(r, 'consent_items_enabled'), CONSENT_ITEMS, 'consent_items_enabled'),
+    smartphoneReader: bool(r, 'smartphone_reader'),
+  };
+}
+
+function toConfirmation(r: Row): Confirmation {
+  return {
+    id: str(r, 'id'),
+    at: str(r, 'at'),
+    confirmedOn: str(r, 'confirmed_on'),
+    institutionCode: str(r, 'institution_code'),
+    personId: optStr(r, 'person_id'),
+    qualificationId: optStr(r, 'qualification_id'),
+    insurerNumber: optStr(r, 'insurer_number'),
+    method: oneOf(r, 'method', METHODS),
+    authentication: optOneOf(r, 'authentication', AUTHENTICATIONS),
+    qualificationValidity: optNum(r, 'qualification_validity'),
+    resultCode: str(r, 'result_code'),
+    referenceNumber: optStr(r, 'reference_number'),
+  };
+}
+
+function toConsent(r: Row): Consent {
+  return {
+    id: str(r, 'id'),
+    institutionCode: str(r, 'institution_code'),
+    personId: str(r, 'person_id'),
+    items: stringList(json(r, 'items'), CONSENT_ITEMS, 'items'),
+    consentedAt: str(r, 'consented_at'),
+    expiresAt: str(r, 'expires_at'),
+  };
+}
+
+function toClinicalRecord(r: Row): ClinicalRecord {
+  return {
+    id: str(r, 'id'),
+    personId: str(r, 'person_id'),
+    kind: oneOf(r, 'kind', RECORD_KINDS),
+    date: str(r, 'date'),
+    institutionCode: optStr(r, 'institution_code'),
+    claimId: optStr(r, 'claim_id'),
+    code: str(r, 'code'),
+    name: str(r, 'name'),
+    detail: flatRecord(json(r, 'detail'), 'detail'),
+  };
+}
+
+function toClaim(r: Row): Claim {
+  return {
+    id: str(r, 'id'),
+    personId: str(r, 'person_id'),
+    insurerNumber: str(r, 'insurer_number'),
+    qualificationId: optStr(r, 'qualification_id'),
+    institutionCode: str(r, 'institution_code'),
+    institutionKind: oneOf(r, 'institution_kind', INSTITUTION_KINDS),
+    kind: oneOf(r, 'kind', CLAIM_KINDS),
+    month: str(r, 'month'),
+    days: num(r, 'days'),
+    points: num(r, 'points'),
+    totalCost: num(r, 'total_cost'),
+    insurerPaid: num(r, 'insurer_paid'),
+    publicPaid: num(r, 'public_paid'),
+    copayAmount: num(r, 'copay_amount'),
+  };
+}
+
+function toAudit(r: Row): AuditRow {
+  return {
+    seq: num(r, 'seq'),
+    at: str(r, 'at'),
+    actorKind: oneOf(r, 'actor_kind', ACTOR_KINDS),
+    actorId: str(r, 'actor_id'),
+    action: str(r, 'action'),
+    personId: optStr(r, 'person_id'),
+    target: optStr(r, 'target'),
+    outcome: oneOf(r, 'outcome', OUTCOMES),
+    detail: flatRecord(json(r, 'detail'), 'detail'),
+    prevHash: str(r, 'prev_hash'),
+    hash: str(r, 'hash'),
+  };
+}
+
+function toIdempotency(r: Row): IdempotencyRecord {
+  return {
+    scope: str(r, 'scope'),
+    key: str(r, 'key'),
+    requestHash: str(r, 'request_hash'),
+    responseStatus: num(r, 'response_status'),
+    responseBody: json(r, 'response_body'),
+    createdAt: str(r, 'created_at'),
+  };
+}
+
+function toReference(r: Row): ReferenceNumberRecord {
+  return {
+    institutionCode: str(r, 'institution_code'),
+    referenceNumber: str(r, 'reference_number'),
+    personId: str(r, 'person_id'),
+    qualificationId: optStr(r, 'qualification_id'),
+    registeredAt: str(r, 'registered_at'),
+  };
+}
+
+function toJob(r: Row): BulkConfirmationJob {
+  return {
+    receptionNumber: str(r, 'reception_number'),
+    institutionCode: str(r, 'institution_code'),
+    requestedAt: str(r, 'requested_at'),
+    confirmationDate: str(r, 'confirmation_date'),
+    status: oneOf(r, 'status', JOB_STATUSES),
+    units: parseUnits(json(r, 'units')),
+    completedAt: optStr(r, 'completed_at'),
+  };
+}
+
+function toDisaster(r: Row): DisasterDeclaration {
+  const prefectures = json(r, 'prefectures');
+  if (!Array.isArray(prefectures) || !prefectures.every((p): p is string => typeof p === 'string')) {
+    throw new RowShapeError('prefectures', 'text[]', prefectures);
+  }
+  return {
+    id: str(r, 'id'),
+    name: str(r, 'name'),
+    prefectures,
+    startsOn: str(r, 'starts_on'),
+    endsOn: str(r, 'ends_on'),
+    declaredAt: str(r, 'declared_at'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Column lists and value rows for inserts
+
+const PERSON_COLS = ['id', 'name_kanji', 'name_kana', 'birth_date', 'sex', 'address', 'postal_code', 'prefecture'];
+function personValues(p: Person): SqlValue[] {
+  return [p.id, p.nameKanji, p.nameKana, p.birthDate, p.sex, p.address, p.postalCode, p.prefecture];
+}
+
+const QUALIFICATION_COLS = [
+  'id',
+  'person_id',
+  'insurer_number',
+  'symbol',
+  'number',
+  'branch',
+  'member_key',
+  'relationship',
+  'insured_qualification_id',
+  'acquired_on',
+  'lost_on',
+  'loss_reason',
+  'card_classification',
+];
+function qualificationValues(q: Qualification): SqlValue[] {
+  return [
+    q.id,
+    q.personId,
+    q.insurerNumber,
+    q.symbol,
+    q.number,
+    q.branch,
+    q.memberKey,
+    q.relationship,
+    q.insuredQualificationId,
+    q.acquiredOn,
+    q.lostOn,
+    q.lossReason,
+    q.cardClassification,
+  ];
+}
+
+const ATTRIBUTE_COLS = [
+  'id',
+  'qualification_id',
+  'person_id',
+  'kind',
+  'slot',
+  'valid_from',
+  'valid_to',
+  'recorded_at',
+  'superseded_at',
+  'value',
+];
+function attributeValues(a: QualificationAttribute): SqlValue[] {
+  return [
+    a.id,
+    a.qualificationId,
+    a.personId,
+    a.kind,
+    attributeSlot(a),
+    a.validFrom,
+    a.validTo,
+    a.recordedAt,
+    a.supersededAt,
+    JSON.stringify(attributeValue(a)),
+  ];
+}
+
+const DOCUMENT_COLS = [
+  'id',
+  'person_id',
+  'qualification_id',
+  'insurer_number',
+  'kind',
+  'issued_on',
+  'valid_from',
+  'valid_to',
+  'on_request',
+  'printed',
+];
+function documentValues(d: IssuedDocument): SqlValue[] {
+  return [
+    d.id,
+    d.personId,
+    d.qualificationId,
+    d.insurerNumber,
+    d.kind,
+    d.issuedOn,
+    d.validFrom,
+    d.validTo,
+    d.onRequest,
+    JSON.stringify(d.printed),
+  ];
+}
+
+const DV_COLS = ['id', 'person_id', 'flag', 'set_on', 'cleared_on', 'set_by'];
+function dvValues(f: DvFlagRecord): SqlValue[] {
+  return [f.id, f.personId, f.flag, f.setOn, f.clearedOn, f.setBy];
+}
+
+const CARD_COLS = ['id', 'person_id', 'kind', 'platform', 'issued_on', 'expires_on', 'status', 'status_changed_on'];
+function cardValues(c: Card): SqlValue[] {
+  return [c.id, c.personId, c.kind, c.platform, c.issuedOn, c.expiresOn, c.status, c.statusChangedOn];
+}
+
+const REGISTRATION_COLS = ['id', 'person_id', 'card_id', 'registered_on', 'channel', 'unregistered_on'];
+function registrationValues(r: InsuranceUseRegistration): SqlValue[] {
+  return [r.id, r.personId, r.cardId, r.registeredOn, r.channel, r.unregisteredOn];
+}
+
+const CERT_COLS = ['serial', 'card_id', 'kind', 'not_before', 'not_after', 'revoked_at', 'revocation_reason', 'der'];
+function certValues(c: Certificate): SqlValue[] {
+  return [c.serial, c.cardId, c.kind, c.notBefore, c.notAfter, c.revokedAt, c.revocationReason, c.der];
+}
+
+const INSTITUTION_COLS = [
+  'institution_code',
+  'name',
+  'kind',
+  'prefecture',
+  'address',
+  'oqs_enabled',
+  'reader_status',
+  'consent_items_enabled',
+  'smartphone_reader',
+];
+function institutionValues(i: Institution): SqlValue[] {
+  return [
+    i.institutionCode,
+    i.name,
+    i.kind,
+    i.prefecture,
+    i.address,
+    i.oqsEnabled,
+    i.readerStatus,
+    JSON.stringify(i.consentItemsEnabled),
+    i.smartphoneReader,
+  ];
+}
+
+const CONFIRMATION_COLS = [
+  'id',
+  'at',
+  'confirmed_on',
+  'institution_code',
+  'person_id',
+  'qualification_id',
+  'insurer_number',
+  'method',
+  'authentication',
+  'qualification_validity',
+  'result_code',
+  'reference_number',
+];
+function confirmationValues(c: Confirmation): SqlValue[] {
+  return [
+    c.id,
+    c.at,
+    c.confirmedOn,
+    c.institutionCode,
+    c.personId,
+    c.qualificationId,
+    c.insurerNumber,
+    c.method,
+    c.authentication,
+    c.qualificationValidity,
+    c.resultCode,
+    c.referenceNumber,
+  ];
+}
+
+const RECORD_COLS = ['id', 'person_id', 'kind', 'date', 'institution_code', 'claim_id', 'code', 'name', 'detail'];
+function recordValues(r: ClinicalRecord): SqlValue[] {
+  return [r.id, r.personId, r.kind, r.date, r.institutionCode, r.claimId, r.code, r.name, JSON.stringify(r.detail)];
+}
+
+const CLAIM_COLS = [
+  'id',
+  'person_id',
+  'insurer_number',
+  'qualification_id',
+  'institution_code',
+  'institution_kind',
+  'kind',
+  'month',
+  'days',
+  'points',
+  'total_cost',
+  'insurer_paid',
+  'public_paid',
+  'copay_amount',
+];
+function claimValues(c: Claim): SqlValue[] {
+  return [
+    c.id,
+    c.personId,
+    c.insurerNumber,
+    c.qualificationId,
+    c.institutionCode,
+    c.institutionKind,
+    c.kind,
+    c.month,
+    c.days,
+    c.points,
+    c.totalCost,
+    c.insurerPaid,
+    c.publicPaid,
+    c.copayAmount,
+  ];
+}
+
+const PERSON_PATCH_COLUMNS: readonly (readonly [keyof Omit<Person, 'id'>, string])[] = [
+  ['nameKanji', 'name_kanji'],
+  ['nameKana', 'name_kana'],
+  ['birthDate', 'birth_date'],
+  ['sex', 'sex'],
+  ['address', 'address'],
+  ['postalCode', 'postal_code'],
+  ['prefecture', 'prefecture'],
+];
+
+function withId<T extends { id?: string }>(input: T): T & { id: string } {
+  return { ...input, id: input.id ?? randomUUID() };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The store
+
+/** Options for `sqlStore`. */
+export interface SqlStoreOptions {
+  individualNumberKey: Buffer | string;
+}
+
+/** Builds the Store over an opened, migrated database. */
+export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
+  const current = new AsyncLocalStorage<SqlExecutor>();
+  const key = options.individualNumberKey;
+  if (key.length < 16) {
+    throw new Error('individualNumberKey must be at least 16 bytes (decision 0042)');
+  }
+
+  /** The executor of the transaction we are in, or the database. */
+  function ex(): SqlExecutor {
+    return current.getStore() ?? db;
+  }
+
+  /** Runs `fn` in the current transaction, or in a new one. */
+  function atomic<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const open = current.getStore();
+    if (open !== undefined) {
+      return fn(open);
+    }
+    return db.transaction((tx) => current.run(tx, () => fn(tx)));
+  }
+
+  async function one<T>(sql: string, params: readonly SqlValue[], map: (r: Row) => T): Promise<T | null> {
+    const row = await ex().get(sql, params);
+    return row === undefined ? null : map(row);
+  }
+
+  async function many<T>(sql: string, params: readonly SqlValue[], map: (r: Row) => T): Promise<T[]> {
+    return (await ex().all(sql, params)).map(map);
+  }
+
+  function hash(individualNumber: string): string {
+    return createHmac('sha256', key).update(individualNumber, 'utf8').digest('hex');
+  }
+
+  function linkRow(l: { personId: string; individualNumber: string; linkedOn: string; linkedBy: string | null }) {
+    if (!/^\d{12}$/.test(l.individualNumber)) {
+      throw new RangeError('an individual number has 12 digits');
+    }
+    const link: IndividualNumberLink = {
+      personId: l.personId,
+      individualNumberHash: hash(l.individualNumber),
+      individualNumberLast4: l.individualNumber.slice(8),
+      linkedOn: l.linkedOn,
+      linkedBy: l.linkedBy,
+    };
+    return link;
+  }
+  const LINK_COLS = ['individual_number_hash', 'person_id', 'individual_number_last4', 'linked_on', 'linked_by'];
+  function linkValues(l: IndividualNumberLink): SqlValue[] {
+    return [l.individualNumberHash, l.personId, l.individualNumberLast4, l.linkedOn, l.linkedBy];
+  }
+
+  const Q_SELECT = `SELECT ${QUALIFICATION_COLS.join(', ')} FROM qualifications`;
+
+  const repositories: StoreRepositories = {
+    persons: {
+      async insert(input) {
+        const p = withId(input);
+        await ex().run(
+          `INSERT INTO persons (${PERSON_COLS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          personValues(p),
+        );
+        return p;
+      },
+      insertMany: (persons) => ex().insertMany('persons', PERSON_COLS, persons.map(personValues)),
+      get: (id) => one('SELECT * FROM persons WHERE id = ?', [id], toPerson),
+      async update(id, patch) {
+        const sets: string[] = [];
+        const values: SqlValue[] = [];
+        for (const [field, column] of PERSON_PATCH_COLUMNS) {
+          const v = patch[field];
+          if (v !== undefined) {
+            sets.push(`${column} = ?`);
+            values.push(v);
+          }
+        }
+        if (sets.length > 0) {
+          await ex().run(`UPDATE persons SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
+        }
+        return one('SELECT * FROM persons WHERE id = ?', [id], toPerson);
+      },
+      async count() {
+        const row = await ex().get('SELECT COUNT(*) AS n FROM persons');
+        return row === undefined ? 0 : num(row, 'n');
+      },
+    },
+
+    individualNumbers: {
+      hash,
+      async link(input) {
+        const link = linkRow(input);
+        const changed = await ex().run(
+          `INSERT INTO individual_number_links (${LINK_COLS.join(', ')}) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          linkValues(link),
+        );
+        if (changed === 0) {
+          throw new StoreConflictError('individual number or person already linked', 'individual_number_links');
+        }
+        return link;
+      },
+      insertMany: (links) => ex().insertMany('individual_number_links', LINK_COLS, links.map(linkRow).map(linkValues)),
+      findByNumber: (n) =>
+        /^\d{12}$/.test(n)
+          ? one('SELECT * FROM individual_number_links WHERE individual_number_hash = ?', [hash(n)], toLink)
+          : Promise.resolve(null),
+      findByPerson: (personId) => one('SELECT * FROM individual_number_links WHERE person_id = ?', [personId], toLink),
+      async unlink(personId) {
+        return (await ex().run('DELETE FROM individual_number_links WHERE person_id = ?', [personId])) > 0;
+      },
+    },
+
+    insurers: {
+      async upsert(i) {
+        await ex().run(
+          'INSERT INTO insurers (insurer_number, name, scheme, prefecture, branch) VALUES (?, ?, ?, ?, ?) ' +
+            'ON CONFLICT (insurer_number) DO UPDATE SET name = excluded.name, scheme = excluded.scheme, ' +
+            'prefecture = excluded.prefecture, branch = excluded.branch',
+          [i.insurerNumber, i.name, i.scheme, i.prefecture, i.branch],
+        );
+        return i;
+      },
+      insertMany: (insurers) =>
+        ex().insertMany(
+          'insurers',
+          ['insurer_number', 'name', 'scheme', 'prefecture', 'branch'],
+          insurers.map((i) => [i.insurerNumber, i.name, i.scheme, i.prefecture, i.branch]),
+        ),
+      get: (n) => one('SELECT * FROM insurers WHERE insurer_number = ?', [n], toInsurer),
+      list: () => many('SELECT * FROM insurers ORDER BY insurer_number', [], toInsurer),
+    },
+
+    credentials: {
+      async put(c) {
+        await ex().run(
+          'INSERT INTO credentials (id, subject_kind, subject_id, secret_hash, label, created_at, revoked_at) ' +
+            'VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO UPDATE SET subject_kind = excluded.subject_kind, ' +
+            'subject_id = excluded.subject_id, secret_hash = excluded.secret_hash, label = excluded.label, ' +
+            'created_at = excluded.created_at, revoked_at = NULL',
+          [c.id, c.subjectKind, c.subjectId, c.secretHash, c.label, c.createdAt],
+        );
+        return { ...c, revokedAt: null };
+      },
+      get: (id) => one('SELECT * FROM credentials WHERE id = ?', [id], toCredential),
+      listBySubject: (kind, id) =>
+        many(
+          'SELECT * FROM credentials WHERE subject_kind = ? AND subject_id = ? ORDER BY id',
+          [kind, id],
+          toCredential,
+        ),
+      async revoke(id, at) {
+        return (
+          (await ex().run('UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id])) > 0
+        );
+      },
+    },
+
+    qualifications: {
+      async insert(input) {
+        const q: Qualification = { ...withId(input), memberKey: memberKey(input) };
+        await ex().run(
+          `INSERT INTO qualifications (${QUALIFICATION_COLS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          qualificationValues(q),
+        );
+        return q;
+      },
+      insertMany: (qs) =>
+        ex().insertMany(
+          'qualifications',
+          QUALIFICATION_COLS,
+          qs.map((q) => qualificationValues({ ...q, memberKey: memberKey(q) })),
+        ),
+      get: (id) => one(`${Q_SELECT} WHERE id = ?`, [id], toQualification),
+      async setLoss(id, lostOn, lossReason) {
+        await ex().run('UPDATE qualifications SET lost_on = ?, loss_reason = ? WHERE id = ?', [lostOn, lossReason, id]);
+        return one(`${Q_SELECT} WHERE id = ?`, [id], toQualification);
+      },
+      findByMemberKey: (k) =>
+        many(`${Q_SELECT} WHERE member_key = ? ORDER BY acquired_on DESC, id`, [memberKey(k)], toQualification),
+      findByPerson: (personId) =>
+        many(`${Q_SELECT} WHERE person_id = ? ORDER BY acquired_on DESC, id`, [personId], toQualification),
+      currentForPerson: (personId, date) =>
+        many(
+          `${Q_SELECT} WHERE person_id = ? AND acquired_on <= ? AND (lost_on IS NULL OR lost_on > ?) ` +
+            'ORDER BY acquired_on DESC, id',
+          [personId, date, date],
+          toQualification,
+        ),
+      dependantsOf: (insuredQualificationId) =>
+        many(`${Q_SELECT} WHERE insured_qualification_id = ? ORDER BY id`, [insuredQualificationId], toQualification),
+      listByInsurer: (insurerNumber, page) =>
+        many(
+          `${Q_SELECT} WHERE insurer_number = ? AND id > ? ORDER BY id LIMIT ?`,
+          [insurerNumber, page.afterId ?? '', page.limit],
+          toQualification,
+        ),
+      async countByInsurer(insurerNumber, asOf) {
+        const row = await ex().get(
+          'SELECT COUNT(*) AS n FROM qualifications WHERE insurer_number = ? AND acquired_on <= ? ' +
+            'AND (lost_on IS NULL OR lost_on > ?)',
+          [insurerNumber, asOf, asOf],
+        );
+        return row === undefined ? 0 : num(row, 'n');
+      },
+      setAttribute(input) {
+        return atomic(async (tx) => {
+          const q = await tx.get('SELECT person_id FROM qualifications WHERE id = ?', [input.qualificationId]);
+          if (q === undefined) {
+            throw new StoreNotFoundError('unknown qualification', 'qualification');
+          }
+          const personId = str(q, 'person_id');
+          const slot = attributeSlot(input);
+          // Rows starting on or after the new one are replaced outright.
+          await tx.run(
+            'UPDATE qualification_attributes SET superseded_at = ? WHERE qualification_id = ? AND slot = ? ' +
+              'AND superseded_at IS NULL AND valid_from >= ?',
+            [input.recordedAt, input.qualificationId, slot, input.validFrom],
+          );
+          // Earlier rows still open on the new start are superseded by a copy that ends the day before.
+          const overlapping = (
+            await tx.all(
+              'SELECT * FROM qualification_attributes WHERE qualification_id = ? AND slot = ? ' +
+                'AND superseded_at IS NULL AND valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)',
+              [input.qualificationId, slot, input.validFrom, input.validFrom],
+            )
+          ).map(toAttribute);
+          const dayBefore = addDays(input.validFrom, -1);
+          for (const old of overlapping) {
+            await tx.run('UPDATE qualification_attributes SET superseded_at = ? WHERE id = ?', [
+              input.recordedAt,
+              old.id,
+            ]);
+            const truncated: QualificationAttribute = {
+              ...old,
+              id: randomUUID(),
+              validTo: dayBefore,
+              recordedAt: input.recordedAt,
+            };
+            await tx.insertMany('qualification_attributes', ATTRIBUTE_COLS, [attributeValues(truncated)]);
+          }
+          const created: QualificationAttribute = {
+            ...input,
+            id: input.id ?? randomUUID(),
+            personId,
+            validTo: input.validTo ?? null,
+            supersededAt: null,
+          };
+          await tx.insertMany('qualification_attributes', ATTRIBUTE_COLS, [attributeValues(created)]);
+          return created;
+        });
+      },
+      insertAttributes: (attributes) =>
+        ex().insertMany('qualification_attributes', ATTRIBUTE_COLS, attributes.map(attributeValues)),
+      async endAttribute(id, validTo) {
+        return (
+          (await ex().run('UPDATE qualification_attributes SET valid_to = ? WHERE id = ? AND superseded_at IS NULL', [
+            validTo,
+            id,
+          ])) > 0
+        );
+      },
+      async attributesAsOf(qualificationId, date) {
+        const rows = await many(
+          'SELECT * FROM qualification_attributes WHERE qualification_id = ? AND superseded_at IS NULL ' +
+            'AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from, recorded_at',
+          [qualificationId, date, date],
+          toAttribute,
+        );
+        const result: AttributesAsOf = {
+          copayRate: null,
+          limitCategory: null,
+          elderlyRecipient: null,
+          specificDiseases: [],
+        };
+        const diseases = new Map<string, QualificationAttribute & { kind: 'specificDisease' }>();
+        for (const a of rows) {
+          switch (a.kind) {
+            case 'copayRate':
+              result.copayRate = a;
+              break;
+            case 'limitCategory':
+              result.limitCategory = a;
+              break;
+            case 'elderlyRecipient':
+              result.elderlyRecipient = a;
+              break;
+            case 'specificDisease':
+              diseases.set(a.diseaseCategory, a);
+              break;
+          }
+        }
+        result.specificDiseases = [...diseases.values()].sort((x, y) =>
+          x.diseaseCategory.localeCompare(y.diseaseCategory),
+        );
+        return result;
+      },
+      attributeHistory: (qualificationId) =>
+        many(
+          'SELECT * FROM qualification_attributes WHERE qualification_id = ? ORDER BY recorded_at, valid_from, id',
+          [qualificationId],
+          toAttribute,
+        ),
+    },
+
+    documents: {
+      async insert(input) {
+        const d = withId(input);
+        await ex().insertMany('documents', DOCUMENT_COLS, [documentValues(d)]);
+        return d;
+      },
+      insertMany: (docs) => ex().insertMany('documents', DOCUMENT_COLS, docs.map(documentValues)),
+      get: (id) => one('SELECT * FROM documents WHERE id = ?', [id], toDocument),
+      listByPerson: (personId) =>
+        many('SELECT * FROM documents WHERE person_id = ? ORDER BY issued_on, id', [personId], toDocument),
+      listByInsurer: (insurerNumber, fromOn, toOn, page) =>
+        many(
+          'SELECT * FROM documents WHERE insurer_number = ? AND issued_on >= ? AND issued_on <= ? AND id > ? ' +
+            'ORDER BY id LIMIT ?',
+          [insurerNumber, fromOn, toOn, page.afterId ?? '', page.limit],
+          toDocument,
+        ),
+    },
+
+    dvFlags: {
+      async set(input) {
+        const f: DvFlagRecord = { ...withId(input), clearedOn: null };
+        await ex().insertMany('dv_flags', DV_COLS, [dvValues(f)]);
+        return f;
+      },
+      insertMany: (flags) => ex().insertMany('dv_flags', DV_COLS, flags.map(dvValues)),
+      async clear(personId, flag, clearedOn) {
+        return (
+          (await ex().run(
+            'UPDATE dv_flags SET cleared_on = ? WHERE person_id = ? AND flag = ? AND cleared_on IS NULL',
+            [clearedOn, personId, flag],
+          )) > 0
+        );
+      },
+      listByPerson: (personId) =>
+        many('SELECT * FROM dv_flags WHERE person_id = ? ORDER BY set_on, id', [personId], toDvFlag),
+      async activeOn(personId, date) {
+        const flags = await many(
+          'SELECT * FROM dv_flags WHERE person_id = ? AND set_on <= ? AND (cleared_on IS NULL OR cleared_on > ?)',
+          [personId, date, date],
+          toDvFlag,
+        );
+        return DV_FLAGS.filter((f) => flags.some((x) => x.flag === f));
+      },
+    },
+
+    cards: {
+      async insert(input) {
+        const c = withId(input);
+        await ex().insertMany('cards', CARD_COLS, [cardValues(c)]);
+        return c;
+      },
+      insertMany: (cards) => ex().insertMany('cards', CARD_COLS, cards.map(cardValues)),
+      get: (id) => one('SELECT * FROM cards WHERE id = ?', [id], toCard),
+      listByPerson: (personId) =>
+        many('SELECT * FROM cards WHERE person_id = ? ORDER BY issued_on, id', [personId], toCard),
+      async setStatus(id, status, on) {
+        await ex().run('UPDATE cards SET status = ?, status_changed_on = ? WHERE id = ?', [status, on, id]);
+        return one('SELECT * FROM cards WHERE id = ?', [id], toCard);
+      },
+      async register(input) {
+        const r: InsuranceUseRegistration = { ...withId(input), unregisteredOn: null };
+        await ex().insertMany('insurance_use_registrations', REGISTRATION_COLS, [registrationValues(r)]);
+        return r;
+      },
+      insertRegistrations: (rs) =>
+        ex().insertMany('insurance_use_registrations', REGISTRATION_COLS, rs.map(registrationValues)),
+      async unregister(personId, on) {
+        return (
+          (await ex().run(
+            'UPDATE insurance_use_registrations SET unregistered_on = ? WHERE person_id = ? AND unregistered_on IS NULL',
+            [on, personId],
+          )) > 0
+        );
+      },
+      registrations: (personId) =>
+        many(
+          'SELECT * FROM insurance_use_registrations WHERE person_id = ? ORDER BY registered_on, id',
+          [personId],
+          toRegistration,
+        ),
+      registrationOn: (personId, date) =>
+        one(
+          'SELECT * FROM insurance_use_registrations WHERE person_id = ? AND registered_on <= ? ' +
+            'AND (unregistered_on IS NULL OR unregistered_on > ?) ORDER BY registered_on DESC LIMIT 1',
+          [personId, date, date],
+          toRegistration,
+        ),
+    },
+
+    certificates: {
+      insert(cert, personId, linkedAt) {
+        return atomic(async (tx) => {
+          await tx.insertMany('certificates', CERT_COLS, [certValues(cert)]);
+          await tx.run('INSERT INTO certificate_links (serial, person_id, linked_at) VALUES (?, ?, ?)', [
+            cert.serial,
+            personId,
+            linkedAt,
+          ]);
+          return cert;
+        });
+      },
+      insertMany(certs) {
+        return atomic(async (tx) => {
+          await tx.insertMany(
+            'certificates',
+            CERT_COLS,
+            certs.map((c) => certValues(c.certificate)),
+          );
+          await tx.insertMany(
+            'certificate_links',
+            ['serial', 'person_id', 'linked_at'],
+            certs.map((c) => [c.certificate.serial, c.personId, c.linkedAt]),
+          );
+        });
+      },
+      get: (serial) => one('SELECT * FROM certificates WHERE serial = ?', [serial], toCertificate),
+      async personIdBySerial(serial) {
+        const row = await ex().get('SELECT person_id FROM certificate_links WHERE serial = ?', [serial]);
+        return row === undefined ? null : str(row, 'person_id');
+      },
+      listByCard: (cardId) =>
+        many('SELECT * FROM certificates WHERE card_id = ? ORDER BY not_before, serial', [cardId], toCertificate),
+      async revoke(serial, at, reason) {
+        return (
+          (await ex().run(
+            'UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE serial = ? AND revoked_at IS NULL',
+            [at, reason, serial],
+          )) > 0
+        );
+      },
+    },
+
+    institutions: {
+      async upsert(i) {
+        const updates = INSTITUTION_COLS.slice(1)
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ');
+        await ex().insertMany(
+          'institutions',
+          INSTITUTION_COLS,
+          [institutionValues(i)],
+          `ON CONFLICT (institution_code) DO UPDATE SET ${updates}`,
+        );
+        return i;
+      },
+      insertMany: (is) => ex().insertMany('institutions', INSTITUTION_COLS, is.map(institutionValues)),
+      get: (code) => one('SELECT * FROM institutions WHERE institution_code = ?', [code], toInstitution),
+      list(filter = {}) {
+        const where: string[] = [];
+        const values: SqlValue[] = [];
+        if (filter.prefecture !== undefined) {
+          where.push('prefecture = ?');
+          values.push(filter.prefecture);
+        }
+        if (filter.kind !== undefined) {
+          where.push('kind = ?');
+          values.push(filter.kind);
+        }
+        const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+        return many(`SELECT * FROM institutions${clause} ORDER BY institution_code`, values, toInstitution);
+      },
+      async setReaderStatus(code, status) {
+        return (
+          (await ex().run('UPDATE institutions SET reader_status = ? WHERE institution_code = ?', [status, code])) > 0
+        );
+      },
+    },
+
+    confirmations: {
+      async record(input) {
+        const c = withId(input);
+        await ex().insertMany('confirmations', CONFIRMATION_COLS, [confirmationValues(c)]);
+        return c;
+      },
+      insertMany: (cs) => ex().insertMany('confirmations', CONFIRMATION_COLS, cs.map(confirmationValues)),
+      listByPerson: (personId, fromAt, toAt) =>
+        many(
+          'SELECT * FROM confirmations WHERE person_id = ? AND at >= ? AND at < ? ORDER BY at, id',
+          [personId, fromAt, toAt],
+          toConfirmation,
+        ),
+      listByInstitution: (code, fromAt, toAt) =>
+        many(
+          'SELECT * FROM confirmations WHERE institution_code = ? AND at >= ? AND at < ? ORDER BY at, id',
+          [code, fromAt, toAt],
+          toConfirmation,
+        ),
+      async countByMethod(fromOn, toOn) {
+        const rows = await ex().all(
+          'SELECT method, COUNT(*) AS n FROM confirmations WHERE confirmed_on >= ? AND confirmed_on <= ? ' +
+            'GROUP BY method',
+          [fromOn, toOn],
+        );
+        const counts: Record<ConfirmationMethod, number> = { card: 0, number: 0, visual: 0, bulk: 0 };
+        for (const r of rows) {
+          counts[oneOf(r, 'method', METHODS)] = num(r, 'n');
+        }
+        return counts;
+      },
+    },
+
+    consents: {
+      async record(input) {
+        const c = withId(input);
+        await ex().run(
+          'INSERT INTO consents (id, institution_code, person_id, items, consented_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+          [c.id, c.institutionCode, c.personId, JSON.stringify(c.items), c.consentedAt, c.expiresAt],
+        );
+        return c;
+      },
+      activeAt: (personId, code, at) =>
+        many(
+          'SELECT * FROM consents WHERE person_id = ? AND institution_code = ? AND expires_at > ? AND consented_at <= ? ' +
+            'ORDER BY consented_at DESC, id',
+          [personId, code, at, at],
+          toConsent,
+        ),
+      listByPerson: (personId) =>
+        many('SELECT * FROM consents WHERE person_id = ? ORDER BY consented_at, id', [personId], toConsent),
+    },
+
+    clinicalRecords: {
+      async insert(input) {
+        const r = withId(input);
+        await ex().insertMany('clinical_records', RECORD_COLS, [recordValues(r)]);
+        return r;
+      },
+      insertMany: (rs) => ex().insertMany('clinical_records', RECORD_COLS, rs.map(recordValues)),
+      listByPerson: (personId, kind, fromOn, toOn) =>
+        many(
+          'SELECT * FROM clinical_records WHERE person_id = ? AND kind = ? AND date >= ? AND date <= ? ' +
+            'ORDER BY date DESC, id',
+          [personId, kind, fromOn, toOn],
+          toClinicalRecord,
+        ),
+    },
+
+    claims: {
+      async insert(input) {
+        const c = withId(input);
+        await ex().insertMany('claims', CLAIM_COLS, [claimValues(c)]);
+        return c;
+      },
+      insertMany: (cs) => ex().insertMany('claims', CLAIM_COLS, cs.map(claimValues)),
+      listByPerson: (personId, fromMonth, toMonth) =>
+        many(
+          'SELECT * FROM claims WHERE person_id = ? AND month >= ? AND month <= ? ORDER BY month, id',
+          [personId, fromMonth, toMonth],
+          toClaim,
+        ),
+      async countOutpatient(month) {
+        const row = await ex().get(
+          "SELECT COUNT(*) AS claims, COUNT(DISTINCT person_id) AS persons FROM claims WHERE month = ? AND kind = 'outpatient'",
+          [month],
+        );
+        return row === undefined
+          ? { claims: 0, persons: 0 }
+          : { claims: num(row, 'claims'), persons: num(row, 'persons') };
+      },
+    },
+
+    audit: {
+      async append(a) {
+        const changed = await ex().run(
+          'INSERT INTO audit_log (seq, at, actor_kind, actor_id, action, person_id, target, outcome, detail, prev_hash, hash) ' +
+            'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING',
+          [
+            a.seq,
+            a.at,
+            a.actorKind,
+            a.actorId,
+            a.action,
+            a.personId,
+            a.target,
+            a.outcome,
+            JSON.stringify(a.detail),
+            a.prevHash,
+            a.hash,
+          ],
+        );
+        if (changed === 0) {
+          throw new StoreConflictError(`audit seq ${a.seq} is taken`, 'audit_log');
+        }
+      },
+      last: () => one('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1', [], toAudit),
+      scan: (afterSeq, limit) =>
+        many('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit], toAudit),
+      listByPerson: (personId, limit) =>
+        many('SELECT * FROM audit_log WHERE person_id = ? ORDER BY seq DESC LIMIT ?', [personId, limit], toAudit),
+    },
+
+    idempotency: {
+      get: (scope, k) => one('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?', [scope, k], toIdempotency),
+      async put(r) {
+        return (
+          (await ex().run(
+            'INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, created_at) ' +
+              'VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING',
+            [
+              r.scope,
+              r.key,
+              r.requestHash,
+              r.responseStatus,
+              JSON.stringify(r.responseBody === undefined ? null : r.responseBody),
+              r.createdAt,
+            ],
+          )) > 0
+        );
+      },
+      purgeBefore: (at) => ex().run('DELETE FROM idempotency_keys WHERE created_at < ?', [at]),
+    },
+
+    referenceNumbers: {
+      async register(r) {
+        await ex().run(
+          'INSERT INTO reference_numbers (institution_code, reference_number, person_id, qualification_id, registered_at) ' +
+            'VALUES (?, ?, ?, ?, ?) ON CONFLICT (institution_code, reference_number) DO UPDATE SET ' +
+            'person_id = excluded.person_id, qualification_id = excluded.qualification_id, registered_at = excluded.registered_at',
+          [r.institutionCode, r.referenceNumber, r.personId, r.qualificationId, r.registeredAt],
+        );
+        return r;
+      },
+      find: (code, ref) =>
+        one(
+          'SELECT * FROM reference_numbers WHERE institution_code = ? AND reference_number = ?',
+          [code, ref],
+          toReference,
+        ),
+      findByPerson: (code, personId) =>
+        one(
+          'SELECT * FROM reference_numbers WHERE person_id = ? AND institution_code = ? ORDER BY registered_at DESC LIMIT 1',
+          [personId, code],
+          toReference,
+        ),
+    },
+
+    bulkJobs: {
+      async create(j) {
+        await ex().run(
+          'INSERT INTO bulk_confirmation_jobs (reception_number, institution_code, requested_at, confirmation_date, status, units, completed_at) ' +
+            'VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [
+            j.receptionNumber,
+            j.institutionCode,
+            j.requestedAt,
+            j.confirmationDate,
+            j.status,
+            JSON.stringify(j.units),
+            j.completedAt,
+          ],
+        );
+        return j;
+      },
+      get: (n) => one('SELECT * FROM bulk_confirmation_jobs WHERE reception_number = ?', [n], toJob),
+      async update(n, patch) {
+        const sets = ['status = ?'];
+        const values: SqlValue[] = [patch.status];
+        if (patch.units !== undefined) {
+          sets.push('units = ?');
+          values.push(JSON.stringify(patch.units));
+        }
+        if (patch.completedAt !== undefined) {
+          sets.push('completed_at = ?');
+          values.push(patch.completedAt);
+        }
+        await ex().run(`UPDATE bulk_confirmation_jobs SET ${sets.join(', ')} WHERE reception_number = ?`, [
+          ...values,
+          n,
+        ]);
+        return one('SELECT * FROM bulk_confirmation_jobs WHERE reception_number = ?', [n], toJob);
+      },
+      listByInstitution: (code, limit) =>
+        many(
+          'SELECT * FROM bulk_confirmation_jobs WHERE institution_code = ? ORDER BY requested_at DESC LIMIT ?',
+          [code, limit],
+          toJob,
+        ),
+      listQueued: (limit) =>
+        many(
+          "SELECT * FROM bulk_confirmation_jobs WHERE status = 'queued' ORDER BY requested_at, reception_number LIMIT ?",
+          [limit],
+          toJob,
+        ),
+    },
+
+    disasters: {
+      async declare(input) {
+        const d = withId(input);
+        await ex().run(
+          'INSERT INTO disaster_declarations (id, name, prefectures, starts_on, ends_on, declared_at) VALUES (?, ?, ?, ?, ?, ?)',
+          [d.id, d.name, JSON.stringify(d.prefectures), d.startsOn, d.endsOn, d.declaredAt],
+        );
+        return d;
+      },
+      list: () => many('SELECT * FROM disaster_declarations ORDER BY starts_on, id', [], toDisaster),
+      async activeOn(prefecture, date) {
+        const open = await many(
+          'SELECT * FROM disaster_declarations WHERE starts_on <= ? AND ends_on >= ? ORDER BY starts_on, id',
+          [date, date],
+          toDisaster,
+        );
+        return open.filter((d) => d.prefectures.includes(prefecture));
+      },
+    },
+  };
+
+  return {
+    kind: db.dialect,
+    ...repositories,
+    transaction: (fn) => atomic(() => fn(repositories)),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * better-sqlite3 behind the SqlDatabase surface. One connection, WAL, prepared statements cached by SQL text.
+ * better-sqlite3 is synchronous, but a transaction callback is async (it may await other work), so every use of
+ * the connection — single statements and whole transactions — goes through one FIFO mutex: nothing from another
+ * request can run between BEGIN and COMMIT (decision 0041).
+ */
+import Database from 'better-sqlite3';
+import {
+  Mutex,
+  valuesPlaceholders,
+  type Row,
+  type SqlDatabase,
+  type SqlExecutor,
+  type SqlValue,
+} from '../sql/database.js';
+
+type Statement = Database.Statement;
+
+/** Rows per multi-row INSERT statement (SQLite allows 32,766 bound parameters). */
+const INSERT_CHUNK_PARAMS = 30_000;
+const MAX_ROWS_PER_INSERT = 500;
+
+function bind(params: readonly SqlValue[]): unknown[] {
+  return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+function isRow(value: unknown): value is Row {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Opens (creating if needed) a SQLite database file, or ':memory:'. */
+export function openSqlite(path: string): SqlDatabase {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536');
+  db.pragma('mmap_size = 268435456');
+  const statements = new Map<string, Statement>();
+  const mutex = new Mutex();
+
+  function prepare(sql: string): Statement {
+    let st = statements.get(sql);
+    if (st === undefined) {
+      st = db.prepare(sql);
+      statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /** Direct (already serialised) access. */
+  const direct: SqlExecutor = {
+    all(sql, params = []) {
+      return Promise.resolve(
+        prepare(sql)
+          .all(...bind(params))
+          .filter(isRow),
+      );
+    },
+    get(sql, params = []) {
+      const row = prepare(sql).get(...bind(params));
+      return Promise.resolve(isRow(row) ? row : undefined);
+    },
+    run(sql, params = []) {
+      return Promise.resolve(prepare(sql).run(...bind(params)).changes);
+    },
+    insertMany(table, columns, rows, onConflict = '') {
+      insertManySync(table, columns, rows, onConflict);
+      return Promise.resolve();
+    },
+    exec(script) {
+      db.exec(script);
+      return Promise.resolve();
+    },
+  };
+
+  function insertManySync(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly SqlValue[])[],
+    onConflict: string,
+  ): void {
+    if (rows.length === 0) {
+      return;
+    }
+    const width = columns.length;
+    const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(INSERT_CHUNK_PARAMS / width)));
+    const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+    const write = db.transaction(() => {
+      for (let start = 0; start < rows.length; start += perStatement) {
+        const chunk = rows.slice(start, start + perStatement);
+        const st = prepare(`${head}${valuesPlaceholders(chunk.length, width)} ${onConflict}`);
+        const flat: unknown[] = [];
+        for (const row of chunk) {
+          for (const v of row) {
+            flat.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
+          }
+        }
+        st.run(...flat);
+      }
+    });
+    // Nested inside an open transaction better-sqlite3 uses a SAVEPOINT, so the chunks stay all-or-nothing.
+    write();
+  }
+
+  return {
+    dialect: 'sqlite',
+    all: (sql, params) => mutex.run(() => direct.all(sql, params)),
+    get: (sql, params) => mutex.run(() => direct.get(sql, params)),
+    run: (sql, params) => mutex.run(() => direct.run(sql, params)),
+    insertMany: (table, columns, rows, onConflict) =>
+      mutex.run(() => direct.insertMany(table, columns, rows, onConflict)),
+    transaction<T>(fn: (ex: SqlExecutor) => Promise<T>): Promise<T> {
+      return mutex.run(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(direct);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) {
+            db.exec('ROLLBACK');
+          }
+          throw error;
+        }
+      });
+    },
+    exec: (script) => mutex.run(() => direct.exec(script)),
+    close: () =>
+      mutex.run(() => {
+        statements.clear();
+        db.close();
+      }),
+  };
+}

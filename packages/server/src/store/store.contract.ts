@@ -1,0 +1,826 @@
+/**
+ * The one Store test suite. sqlite.int.test.ts and postgres.int.test.ts register it with their own harness, so both
+ * implementations are held to the same behaviour (issue 4, "One shared Store test suite").
+ */
+import { createHmac } from 'node:crypto';
+import { beforeEach, afterEach, describe, expect, it } from 'vitest';
+import type { Person, Qualification, Store } from './types.js';
+import { StoreConflictError } from './types.js';
+
+/** The server secret the harnesses pass as `individualNumberKey`. */
+export const TEST_INDIVIDUAL_NUMBER_KEY = 'test-secret-for-individual-numbers-0001';
+
+/** One fresh database for one test. */
+export interface StoreUnderTest {
+  store: Store;
+  /** Opens a second Store on the same database (runs the migrations again). */
+  reopen(): Promise<Store>;
+  /** Everything the database holds, as bytes to search. */
+  rawBytes(): Promise<Buffer>;
+  /** Drops the database. */
+  dispose(): Promise<void>;
+}
+
+/** Registers the contract tests; `fresh` must return an empty, migrated store each time. */
+export function registerStoreContract(label: string, fresh: () => Promise<StoreUnderTest>): void {
+  describe(`Store contract (${label})`, () => {
+    let sut: StoreUnderTest;
+    let store: Store;
+
+    beforeEach(async () => {
+      sut = await fresh();
+      store = sut.store;
+    });
+    afterEach(async () => {
+      await store.close();
+      await sut.dispose();
+    });
+
+    const person = (id: string, extra: Partial<Person> = {}): Person => ({
+      id,
+      nameKanji: '山田 太郎',
+      nameKana: 'ヤマダ タロウ',
+      birthDate: '1980-04-02',
+      sex: 'male',
+      address: '東京都千代田区霞が関1-2-2',
+      postalCode: '100-8916',
+      prefecture: '13',
+      ...extra,
+    });
+
+    async function member(personId: string, extra: Partial<Qualification> = {}): Promise<Qualification> {
+      return store.qualifications.insert({
+        personId,
+        insurerNumber: '01130012',
+        symbol: '1234',
+        number: '5678',
+        branch: '01',
+        relationship: 'insured',
+        insuredQualificationId: null,
+        acquiredOn: '2020-04-01',
+        lostOn: null,
+        lossReason: null,
+        cardClassification: '01',
+        ...extra,
+      });
+    }
+
+    describe('persons and My Number (architecture.md "Data"; decision 0042)', () => {
+      it('round-trips a person and applies a partial update', async () => {
+        await store.persons.insert(person('p1'));
+        expect(await store.persons.get('p1')).toEqual(person('p1'));
+        await store.persons.update('p1', { address: '大阪府大阪市北区1-1', prefecture: '27' });
+        expect(await store.persons.get('p1')).toMatchObject({ address: '大阪府大阪市北区1-1', prefecture: '27' });
+        expect(await store.persons.count()).toBe(1);
+        expect(await store.persons.get('missing')).toBeNull();
+      });
+
+      it('stores a My Number only as its keyed hash and last four digits, and finds the person by it', async () => {
+        await store.persons.insert(person('p1'));
+        const link = await store.individualNumbers.link({
+          personId: 'p1',
+          individualNumber: '123456789018',
+          linkedOn: '2024-12-02',
+          linkedBy: '01130012',
+        });
+        const expected = createHmac('sha256', TEST_INDIVIDUAL_NUMBER_KEY).update('123456789018').digest('hex');
+        expect(link.individualNumberHash).toBe(expected);
+        expect(link.individualNumberLast4).toBe('9018');
+        expect(await store.individualNumbers.findByNumber('123456789018')).toEqual(link);
+        expect(await store.individualNumbers.findByPerson('p1')).toEqual(link);
+        expect(await store.individualNumbers.findByNumber('123456789026')).toBeNull();
+        const raw = await sut.rawBytes();
+        expect(raw.includes('123456789018')).toBe(false);
+        expect(raw.includes(expected)).toBe(true);
+      });
+
+      it('refuses to link one My Number to two persons, or two numbers to one person', async () => {
+        await store.persons.insertMany([person('p1'), person('p2')]);
+        const n = { individualNumber: '123456789018', linkedOn: '2024-12-02', linkedBy: null };
+        await store.individualNumbers.link({ personId: 'p1', ...n });
+        await expect(store.individualNumbers.link({ personId: 'p2', ...n })).rejects.toBeInstanceOf(StoreConflictError);
+        await expect(
+          store.individualNumbers.link({ ...n, personId: 'p1', individualNumber: '234567890123' }),
+        ).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await store.individualNumbers.unlink('p1')).toBe(true);
+        await store.individualNumbers.link({ personId: 'p2', ...n });
+        expect((await store.individualNumbers.findByNumber('123456789018'))?.personId).toBe('p2');
+      });
+    });
+
+    describe('insurers and credentials', () => {
+      it('upserts insurers and keeps credentials as hashes that can be rotated and revoked', async () => {
+        await store.insurers.upsert({
+          insurerNumber: '01130012',
+          name: '全国健康保険協会 東京支部',
+          scheme: 'kyokai',
+          prefecture: '13',
+          branch: '東京',
+        });
+        await store.insurers.upsert({
+          insurerNumber: '01130012',
+          name: '協会けんぽ 東京支部',
+          scheme: 'kyokai',
+          prefecture: '13',
+          branch: '東京',
+        });
+        expect(await store.insurers.list()).toHaveLength(1);
+        expect((await store.insurers.get('01130012'))?.name).toBe('協会けんぽ 東京支部');
+        const c = {
+          id: 'insurer:01130012',
+          subjectKind: 'insurer' as const,
+          subjectId: '01130012',
+          secretHash: 'h1',
+          label: 'main',
+          createdAt: '2025-01-01T00:00:00.000Z',
+        };
+        await store.credentials.put(c);
+        expect(await store.credentials.revoke('insurer:01130012', '2025-02-01T00:00:00.000Z')).toBe(true);
+        expect((await store.credentials.get('insurer:01130012'))?.revokedAt).toBe('2025-02-01T00:00:00.000Z');
+        await store.credentials.put({ ...c, secretHash: 'h2' });
+        expect(await store.credentials.get('insurer:01130012')).toEqual({ ...c, secretHash: 'h2', revokedAt: null });
+        expect(await store.credentials.listBySubject('insurer', '01130012')).toHaveLength(1);
+      });
+    });
+
+    describe('qualifications (rules.md §1.2; oqs-interface.md §3)', () => {
+      it('finds a member by 記号・番号 typed full-width when stored half-width (rules.md §1.2)', async () => {
+        await store.persons.insert(person('p1'));
+        const q = await member('p1');
+        const found = await store.qualifications.findByMemberKey({
+          insurerNumber: '01130012',
+          symbol: '１２３４',
+          number: '５６７８',
+          branch: '01',
+        });
+        expect(found).toEqual([q]);
+        expect(
+          await store.qualifications.findByMemberKey({
+            insurerNumber: '01130012',
+            symbol: '1234',
+            number: '5678',
+            branch: null,
+          }),
+        ).toEqual([]);
+      });
+
+      it('answers the qualification in force as of a date: from acquiredOn, until the day before lostOn', async () => {
+        await store.persons.insert(person('p1'));
+        const old = await member('p1', { acquiredOn: '2015-04-01', lostOn: '2021-04-01', lossReason: '03' });
+        const now = await member('p1', {
+          insurerNumber: '06130011',
+          symbol: 'A',
+          number: '9',
+          acquiredOn: '2021-04-01',
+        });
+        expect(await store.qualifications.currentForPerson('p1', '2015-03-31')).toEqual([]);
+        expect(await store.qualifications.currentForPerson('p1', '2021-03-31')).toEqual([old]);
+        expect(await store.qualifications.currentForPerson('p1', '2021-04-01')).toEqual([now]);
+        expect((await store.qualifications.findByPerson('p1')).map((q) => q.id)).toEqual([now.id, old.id]);
+        const lost = await store.qualifications.setLoss(now.id, '2025-01-01', '01');
+        expect(lost).toMatchObject({ lostOn: '2025-01-01', lossReason: '01' });
+        expect(await store.qualifications.currentForPerson('p1', '2025-01-01')).toEqual([]);
+      });
+
+      it('keeps dependants attached to the insured person’s qualification', async () => {
+        await store.persons.insertMany([person('p1'), person('p2', { nameKanji: '山田 花子', sex: 'female' })]);
+        const insured = await member('p1');
+        const dep = await member('p2', {
+          relationship: 'dependant',
+          insuredQualificationId: insured.id,
+          branch: '02',
+        });
+        expect(await store.qualifications.dependantsOf(insured.id)).toEqual([dep]);
+        expect(await store.qualifications.countByInsurer('01130012', '2024-01-01')).toBe(2);
+        const page1 = await store.qualifications.listByInsurer('01130012', { limit: 1 });
+        const page2 = await store.qualifications.listByInsurer('01130012', { limit: 5, afterId: page1[0]?.id ?? '' });
+        expect([...page1, ...page2].map((q) => q.id).sort()).toEqual([insured.id, dep.id].sort());
+      });
+
+      it('keeps effective-dated co-pay rates with their history (rules.md §2)', async () => {
+        await store.persons.insert(person('p1'));
+        const q = await member('p1');
+        await store.qualifications.setAttribute({
+          kind: 'copayRate',
+          qualificationId: q.id,
+          rate: 0.3,
+          validFrom: '2020-04-01',
+          recordedAt: '2020-04-01T00:00:00.000Z',
+        });
+        await store.qualifications.setAttribute({
+          kind: 'copayRate',
+          qualificationId: q.id,
+          rate: 0.2,
+          validFrom: '2024-05-01',
+          recordedAt: '2024-04-10T00:00:00.000Z',
+        });
+        expect((await store.qualifications.attributesAsOf(q.id, '2024-04-30')).copayRate?.rate).toBe(0.3);
+        expect((await store.qualifications.attributesAsOf(q.id, '2024-05-01')).copayRate?.rate).toBe(0.2);
+        expect((await store.qualifications.attributesAsOf(q.id, '2020-03-31')).copayRate).toBeNull();
+        // A correction for the same start replaces the value but leaves the history readable.
+        await store.qualifications.setAttribute({
+          kind: 'copayRate',
+          qualificationId: q.id,
+          rate: 0.3,
+          validFrom: '2024-05-01',
+          recordedAt: '2024-06-01T00:00:00.000Z',
+        });
+        expect((await store.qualifications.attributesAsOf(q.id, '2024-05-02')).copayRate?.rate).toBe(0.3);
+        const history = await store.qualifications.attributeHistory(q.id);
+        expect(
+          history.map((a) => [a.kind === 'copayRate' ? a.rate : null, a.validFrom, a.validTo, a.supersededAt !== null]),
+        ).toEqual([
+          [0.3, '2020-04-01', null, true],
+          [0.3, '2020-04-01', '2024-04-30', false],
+          [0.2, '2024-05-01', null, true],
+          [0.3, '2024-05-01', null, false],
+        ]);
+      });
+
+      it('holds 限度額適用区分, 高齢受給者 and several 特定疾病 at once (rules.md §3; OQSCD012, OQSCD013)', async () => {
+        await store.persons.insert(person('p1', { birthDate: '1953-06-10' }));
+        const q = await member('p1');
+        const at = '2024-01-01T00:00:00.000Z';
+        await store.qualifications.setAttribute({
+          kind: 'limitCategory',
+          qualificationId: q.id,
+          category: 'B04',
+          certificateClassification: '01',
+          issuedOn: '2023-08-01',
+          longTermOn: null,
+          validFrom: '2023-08-01',
+          validTo: '2024-07-31',
+          recordedAt: at,
+        });
+        await store.qualifications.setAttribute({
+          kind: 'elderlyRecipient',
+          qualificationId: q.id,
+          rate: 0.2,
+          issuedOn: '2023-07-01',
+          validFrom: '2023-07-01',
+          recordedAt: at,
+        });
+        const dialysis = await store.qualifications.setAttribute({
+          kind: 'specificDisease',
+          qualificationId: q.id,
+          diseaseCategory: '1',
+          selfPayLimit: 10_000,
+          issuedOn: '2022-01-01',
+          validFrom: '2022-01-01',
+          recordedAt: at,
+        });
+        await store.qualifications.setAttribute({
+          kind: 'specificDisease',
+          qualificationId: q.id,
+          diseaseCategory: '2',
+          selfPayLimit: 10_000,
+          issuedOn: '2023-01-01',
+          validFrom: '2023-01-01',
+          recordedAt: at,
+        });
+        const asOf = await store.qualifications.attributesAsOf(q.id, '2024-02-01');
+        expect(asOf.limitCategory).toMatchObject({ category: 'B04', certificateClassification: '01', personId: 'p1' });
+        expect(asOf.elderlyRecipient).toMatchObject({ rate: 0.2, issuedOn: '2023-07-01' });
+        expect(asOf.specificDiseases.map((d) => d.diseaseCategory)).toEqual(['1', '2']);
+        expect((await store.qualifications.attributesAsOf(q.id, '2024-08-01')).limitCategory).toBeNull();
+        expect(await store.qualifications.endAttribute(dialysis.id, '2024-03-31')).toBe(true);
+        const later = await store.qualifications.attributesAsOf(q.id, '2024-04-01');
+        expect(later.specificDiseases.map((d) => d.diseaseCategory)).toEqual(['2']);
+      });
+    });
+
+    describe('documents, DV flags, cards and certificates', () => {
+      it('round-trips an issued 資格確認書 with the fields it printed (documents-and-screens.md §1.2)', async () => {
+        await store.persons.insert(person('p1'));
+        const q = await member('p1');
+        const doc = await store.documents.insert({
+          personId: 'p1',
+          qualificationId: q.id,
+          insurerNumber: '01130012',
+          kind: 'eligibilityCertificate',
+          issuedOn: '2025-11-01',
+          validFrom: '2025-12-02',
+          validTo: '2030-11-30',
+          onRequest: false,
+          printed: {
+            nameKanji: '山田 太郎',
+            nameKana: 'ヤマダ タロウ',
+            birthDate: '1980-04-02',
+            sex: 'male',
+            insurerNumber: '01130012',
+            insurerName: '協会けんぽ 東京支部',
+            symbol: '1234',
+            number: '5678',
+            branch: '01',
+            acquiredOn: '2020-04-01',
+            copayRate: 0.3,
+            limitCategory: null,
+          },
+        });
+        expect(await store.documents.get(doc.id)).toEqual(doc);
+        expect(await store.documents.listByPerson('p1')).toEqual([doc]);
+        expect(await store.documents.listByInsurer('01130012', '2025-11-01', '2025-11-30', { limit: 10 })).toEqual([
+          doc,
+        ]);
+        expect(await store.documents.listByInsurer('01130012', '2025-12-01', '2025-12-31', { limit: 10 })).toEqual([]);
+      });
+
+      it('sets and clears DV flags with dates (rules.md §8)', async () => {
+        await store.persons.insert(person('p1'));
+        await store.dvFlags.set({ personId: 'p1', flag: 'nonDisclosure', setOn: '2024-01-10', setBy: '01130012' });
+        await store.dvFlags.set({ personId: 'p1', flag: 'selfInfoBlocked', setOn: '2024-02-01', setBy: '01130012' });
+        expect(await store.dvFlags.activeOn('p1', '2024-01-31')).toEqual(['nonDisclosure']);
+        expect(await store.dvFlags.activeOn('p1', '2024-02-01')).toEqual(['selfInfoBlocked', 'nonDisclosure']);
+        expect(await store.dvFlags.clear('p1', 'selfInfoBlocked', '2024-06-01')).toBe(true);
+        expect(await store.dvFlags.clear('p1', 'selfInfoBlocked', '2024-06-02')).toBe(false);
+        expect(await store.dvFlags.activeOn('p1', '2024-06-01')).toEqual(['nonDisclosure']);
+        expect(await store.dvFlags.listByPerson('p1')).toHaveLength(2);
+      });
+
+      it('keeps cards, status changes and insurance-use registration periods (rules.md §4)', async () => {
+        await store.persons.insert(person('p1'));
+        const card = await store.cards.insert({
+          personId: 'p1',
+          kind: 'faceOnly',
+          platform: null,
+          issuedOn: '2024-01-15',
+          expiresOn: '2034-04-02',
+          status: 'active',
+          statusChangedOn: null,
+        });
+        expect(await store.cards.get(card.id)).toEqual(card);
+        expect(await store.cards.setStatus(card.id, 'suspended', '2024-03-01')).toMatchObject({
+          status: 'suspended',
+          statusChangedOn: '2024-03-01',
+        });
+        await store.cards.register({ personId: 'p1', cardId: card.id, registeredOn: '2024-02-01', channel: 'reader' });
+        expect(await store.cards.registrationOn('p1', '2024-01-31')).toBeNull();
+        expect((await store.cards.registrationOn('p1', '2024-02-01'))?.channel).toBe('reader');
+        expect(await store.cards.unregister('p1', '2024-11-01')).toBe(true);
+        expect(await store.cards.registrationOn('p1', '2024-11-01')).toBeNull();
+        expect(await store.cards.registrations('p1')).toHaveLength(1);
+        expect(await store.cards.listByPerson('p1')).toHaveLength(1);
+      });
+
+      it('resolves a certificate serial to its person through the linking table, and revokes it', async () => {
+        await store.persons.insert(person('p1'));
+        const der = new Uint8Array([0x30, 0x82, 0x01, 0x0a, 0x00, 0xff]);
+        const cert = {
+          serial: '0a1b2c',
+          cardId: 'c1',
+          kind: 'auth' as const,
+          notBefore: '2024-01-15T00:00:00.000Z',
+          notAfter: '2029-04-02T14:59:59.000Z',
+          revokedAt: null,
+          revocationReason: null,
+          der,
+        };
+        await store.certificates.insert(cert, 'p1', '2024-01-15T00:00:00.000Z');
+        expect(await store.certificates.personIdBySerial('0a1b2c')).toBe('p1');
+        expect(await store.certificates.personIdBySerial('ffff')).toBeNull();
+        expect(await store.certificates.get('0a1b2c')).toEqual(cert);
+        expect(await store.certificates.revoke('0a1b2c', '2024-05-01T00:00:00.000Z', 'keyCompromise')).toBe(true);
+        expect((await store.certificates.listByCard('c1'))[0]?.revokedAt).toBe('2024-05-01T00:00:00.000Z');
+      });
+    });
+
+    describe('clinics: institutions, confirmations, consents, records, claims, 照会番号, 一括照会', () => {
+      it('round-trips an institution and filters by prefecture and kind', async () => {
+        const inst = {
+          institutionCode: '1311111111',
+          name: 'オンシ診療所',
+          kind: 'clinic' as const,
+          prefecture: '13',
+          address: '東京都港区1-1',
+          oqsEnabled: true,
+          readerStatus: 'working' as const,
+          consentItemsEnabled: ['medication' as const, 'checkup' as const],
+          smartphoneReader: false,
+        };
+        await store.institutions.upsert(inst);
+        await store.institutions.upsert({ ...inst, institutionCode: '2711111111', prefecture: '27', kind: 'pharmacy' });
+        expect(await store.institutions.get('1311111111')).toEqual(inst);
+        expect(await store.institutions.list({ prefecture: '27' })).toHaveLength(1);
+        expect(await store.institutions.list({ kind: 'clinic' })).toHaveLength(1);
+        expect(await store.institutions.setReaderStatus('1311111111', 'outOfOrder')).toBe(true);
+        expect((await store.institutions.get('1311111111'))?.readerStatus).toBe('outOfOrder');
+      });
+
+      it('records every confirmation and counts them by method for statistics (rules.md §9)', async () => {
+        const base = {
+          institutionCode: '1311111111',
+          personId: 'p1',
+          qualificationId: 'q1',
+          insurerNumber: '01130012',
+          qualificationValidity: 1,
+          resultCode: 'ok',
+          referenceNumber: null,
+        };
+        await store.confirmations.record({
+          ...base,
+          at: '2025-10-01T00:30:00.000Z',
+          confirmedOn: '2025-10-01',
+          method: 'card',
+          authentication: 'faceAuth',
+        });
+        await store.confirmations.record({
+          ...base,
+          at: '2025-10-02T00:30:00.000Z',
+          confirmedOn: '2025-10-02',
+          method: 'number',
+          authentication: null,
+        });
+        await store.confirmations.record({
+          ...base,
+          personId: null,
+          qualificationValidity: 4,
+          resultCode: 'notFound',
+          at: '2025-11-02T00:30:00.000Z',
+          confirmedOn: '2025-11-02',
+          method: 'number',
+          authentication: null,
+        });
+        expect(await store.confirmations.countByMethod('2025-10-01', '2025-10-31')).toEqual({
+          card: 1,
+          number: 1,
+          visual: 0,
+          bulk: 0,
+        });
+        const mine = await store.confirmations.listByPerson(
+          'p1',
+          '2025-10-01T00:00:00.000Z',
+          '2025-12-01T00:00:00.000Z',
+        );
+        expect(mine.map((c) => c.method)).toEqual(['card', 'number']);
+        expect(
+          await store.confirmations.listByInstitution(
+            '1311111111',
+            '2025-11-01T00:00:00.000Z',
+            '2025-12-01T00:00:00.000Z',
+          ),
+        ).toHaveLength(1);
+      });
+
+      it('opens a consent for 24 hours at one institution only (rules.md §6)', async () => {
+        await store.consents.record({
+          institutionCode: '1311111111',
+          personId: 'p1',
+          items: ['medication', 'checkup'],
+          consentedAt: '2025-10-01T01:00:00.000Z',
+          expiresAt: '2025-10-02T01:00:00.000Z',
+        });
+        expect(await store.consents.activeAt('p1', '1311111111', '2025-10-02T00:59:59.000Z')).toHaveLength(1);
+        expect(await store.consents.activeAt('p1', '1311111111', '2025-10-02T01:00:00.000Z')).toEqual([]);
+        expect(await store.consents.activeAt('p1', '2711111111', '2025-10-01T02:00:00.000Z')).toEqual([]);
+        expect((await store.consents.listByPerson('p1'))[0]?.items).toEqual(['medication', 'checkup']);
+      });
+
+      it('lists clinical records and claims of one person only, in the asked range', async () => {
+        await store.clinicalRecords.insertMany([
+          {
+            id: 'r1',
+            personId: 'p1',
+            kind: 'medication',
+            date: '2025-01-10',
+            institutionCode: '1311111111',
+            claimId: 'c1',
+            code: '620000001',
+            name: 'アムロジピン錠5mg',
+            detail: { quantity: 28, unit: '錠', usage: '1日1回朝食後' },
+          },
+          {
+            id: 'r2',
+            personId: 'p2',
+            kind: 'medication',
+            date: '2025-01-11',
+            institutionCode: '1311111111',
+            claimId: null,
+            code: '620000002',
+            name: 'ロキソプロフェン錠',
+            detail: {},
+          },
+        ]);
+        const recs = await store.clinicalRecords.listByPerson('p1', 'medication', '2022-01-01', '2025-12-31');
+        expect(recs.map((r) => r.id)).toEqual(['r1']);
+        expect(recs[0]?.detail).toEqual({ quantity: 28, unit: '錠', usage: '1日1回朝食後' });
+        const claim = {
+          personId: 'p1',
+          insurerNumber: '01130012',
+          qualificationId: 'q1',
+          institutionCode: '1311111111',
+          institutionKind: 'clinic' as const,
+          kind: 'outpatient' as const,
+          days: 1,
+          points: 350,
+          totalCost: 3500,
+          insurerPaid: 2450,
+          publicPaid: 0,
+          copayAmount: 1050,
+        };
+        await store.claims.insert({ ...claim, month: '2025-01' });
+        await store.claims.insert({ ...claim, month: '2025-01', institutionCode: '1322222222' });
+        await store.claims.insert({ ...claim, month: '2025-02', personId: 'p2' });
+        expect(await store.claims.listByPerson('p1', '2025-01', '2025-12')).toHaveLength(2);
+        expect(await store.claims.countOutpatient('2025-01')).toEqual({ claims: 2, persons: 1 });
+      });
+
+      it('registers a 照会番号 and re-points it (oqs-interface.md §5)', async () => {
+        const r = {
+          institutionCode: '1311111111',
+          referenceNumber: 'K-0001',
+          personId: 'p1',
+          qualificationId: 'q1',
+          registeredAt: '2025-01-01T00:00:00.000Z',
+        };
+        await store.referenceNumbers.register(r);
+        expect(await store.referenceNumbers.find('1311111111', 'K-0001')).toEqual(r);
+        await store.referenceNumbers.register({
+          ...r,
+          qualificationId: 'q2',
+          registeredAt: '2025-02-01T00:00:00.000Z',
+        });
+        expect((await store.referenceNumbers.find('1311111111', 'K-0001'))?.qualificationId).toBe('q2');
+        expect((await store.referenceNumbers.findByPerson('1311111111', 'p1'))?.referenceNumber).toBe('K-0001');
+        expect(await store.referenceNumbers.find('2711111111', 'K-0001')).toBeNull();
+      });
+
+      it('keeps a 一括照会 job from queued to done with its units (oqs-interface.md §4)', async () => {
+        const job = {
+          receptionNumber: 'R0000000001',
+          institutionCode: '1311111111',
+          requestedAt: '2025-10-01T00:00:00.000Z',
+          confirmationDate: '2025-10-02',
+          status: 'queued' as const,
+          units: [
+            {
+              request: {
+                insurerNumber: '01130012',
+                symbol: '1234',
+                number: '5678',
+                branch: '01',
+                birthDate: '1980-04-02',
+                arbitraryIdentifier: null,
+              },
+              result: null,
+            },
+          ],
+          completedAt: null,
+        };
+        await store.bulkJobs.create(job);
+        expect(await store.bulkJobs.listQueued(10)).toEqual([job]);
+        const units = job.units.map((u) => ({
+          ...u,
+          result: {
+            processingResultStatus: 1,
+            processingResultCode: null,
+            qualificationValidity: 1,
+            personId: 'p1',
+            qualificationId: 'q1',
+            referenceNumber: null,
+          },
+        }));
+        const done = await store.bulkJobs.update('R0000000001', {
+          status: 'done',
+          units,
+          completedAt: '2025-10-01T00:01:00.000Z',
+        });
+        expect(done).toEqual({ ...job, status: 'done', units, completedAt: '2025-10-01T00:01:00.000Z' });
+        expect(await store.bulkJobs.listQueued(10)).toEqual([]);
+        expect(await store.bulkJobs.listByInstitution('1311111111', 10)).toHaveLength(1);
+      });
+
+      it('answers which disaster declarations cover a prefecture on a date (rules.md §5)', async () => {
+        await store.disasters.declare({
+          name: '令和6年能登半島地震',
+          prefectures: ['15', '16', '17', '18'],
+          startsOn: '2024-01-01',
+          endsOn: '2024-06-30',
+          declaredAt: '2024-01-02T00:00:00.000Z',
+        });
+        expect(await store.disasters.activeOn('17', '2024-06-30')).toHaveLength(1);
+        expect(await store.disasters.activeOn('17', '2024-07-01')).toEqual([]);
+        expect(await store.disasters.activeOn('13', '2024-02-01')).toEqual([]);
+        expect(await store.disasters.list()).toHaveLength(1);
+      });
+    });
+
+    describe('audit log and idempotency keys', () => {
+      it('appends audit rows in seq order and refuses a taken seq', async () => {
+        const row = (seq: number, personId: string | null) => ({
+          seq,
+          at: `2025-01-01T00:00:0${seq}.000Z`,
+          actorKind: 'institution' as const,
+          actorId: '1311111111',
+          action: 'confirmQualification',
+          personId,
+          target: null,
+          outcome: 'allowed' as const,
+          detail: { method: 'card', ok: true },
+          prevHash: `h${seq - 1}`,
+          hash: `h${seq}`,
+        });
+        await store.audit.append(row(1, 'p1'));
+        await store.audit.append(row(2, 'p2'));
+        await store.audit.append(row(3, 'p1'));
+        await expect(store.audit.append(row(3, 'p1'))).rejects.toBeInstanceOf(StoreConflictError);
+        expect((await store.audit.last())?.seq).toBe(3);
+        expect((await store.audit.scan(1, 10)).map((r) => r.seq)).toEqual([2, 3]);
+        expect((await store.audit.listByPerson('p1', 10)).map((r) => r.seq)).toEqual([3, 1]);
+        expect((await store.audit.scan(0, 1))[0]).toEqual(row(1, 'p1'));
+      });
+
+      it('stores the first response under an idempotency key and never overwrites it', async () => {
+        const rec = {
+          scope: 'insurer:01130012',
+          key: 'k-1',
+          requestHash: 'abc',
+          responseStatus: 201,
+          responseBody: { id: 'q1', nested: { ok: true } },
+          createdAt: '2025-01-01T00:00:00.000Z',
+        };
+        expect(await store.idempotency.put(rec)).toBe(true);
+        expect(await store.idempotency.put({ ...rec, responseStatus: 500 })).toBe(false);
+        expect(await store.idempotency.get('insurer:01130012', 'k-1')).toEqual(rec);
+        expect(await store.idempotency.get('insurer:06130011', 'k-1')).toBeNull();
+        expect(await store.idempotency.purgeBefore('2025-01-02T00:00:00.000Z')).toBe(1);
+        expect(await store.idempotency.get('insurer:01130012', 'k-1')).toBeNull();
+      });
+    });
+
+    describe('transactions (issue 4: a failed request leaves nothing half-written)', () => {
+      it('rolls back every write of a transaction that throws', async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.persons.insert(person('p1'));
+            await tx.qualifications.insert({
+              personId: 'p1',
+              insurerNumber: '01130012',
+              symbol: '1',
+              number: '2',
+              branch: null,
+              relationship: 'insured',
+              insuredQualificationId: null,
+              acquiredOn: '2020-04-01',
+              lostOn: null,
+              lossReason: null,
+              cardClassification: '01',
+            });
+            throw new Error('validation failed after two writes');
+          }),
+        ).rejects.toThrow('validation failed');
+        expect(await store.persons.get('p1')).toBeNull();
+        expect(await store.qualifications.findByPerson('p1')).toEqual([]);
+      });
+
+      it('rolls back earlier writes when a later statement fails (duplicate id)', async () => {
+        await store.persons.insert(person('p0'));
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.persons.insert(person('p1'));
+            await tx.persons.insert(person('p0'));
+          }),
+        ).rejects.toThrow();
+        expect(await store.persons.get('p1')).toBeNull();
+        expect(await store.persons.count()).toBe(1);
+      });
+
+      it('commits, and store calls made inside the callback join the transaction', async () => {
+        const result = await store.transaction(async (tx) => {
+          await tx.persons.insert(person('p1'));
+          const seen = await store.persons.get('p1');
+          await store.transaction(async (inner) => inner.persons.insert(person('p2')));
+          return seen?.id;
+        });
+        expect(result).toBe('p1');
+        expect(await store.persons.count()).toBe(2);
+      });
+
+      it('never shows another request an uncommitted write, even while the transaction awaits', async () => {
+        let release: () => void = () => undefined;
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let inserted: () => void = () => undefined;
+        const insertedSignal = new Promise<void>((resolve) => {
+          inserted = resolve;
+        });
+        const failing = store.transaction(async (tx) => {
+          await tx.persons.insert(person('p1'));
+          inserted();
+          await gate;
+          throw new Error('abort');
+        });
+        await insertedSignal;
+        const outside = store.persons.get('p1');
+        release();
+        await expect(failing).rejects.toThrow('abort');
+        expect(await outside).toBeNull();
+        expect(await store.persons.get('p1')).toBeNull();
+      });
+    });
+
+    describe('bulk load (seed and CSV import)', () => {
+      const N = 10_000;
+      const people = (): Person[] =>
+        Array.from({ length: N }, (_, i) => person(`bulk-${String(i).padStart(6, '0')}`, { nameKana: `カナ${i}` }));
+
+      it('loads 10,000 persons with qualifications and My Numbers in one transaction', async () => {
+        const ps = people();
+        await store.transaction(async (tx) => {
+          for (let i = 0; i < N; i += 2_500) {
+            const batch = ps.slice(i, i + 2_500);
+            await tx.persons.insertMany(batch);
+            await tx.qualifications.insertMany(
+              batch.map((p, j) => ({
+                id: `q-${p.id}`,
+                personId: p.id,
+                insurerNumber: '01130012',
+                symbol: '7000',
+                number: String(i + j),
+                branch: '00',
+                relationship: 'insured' as const,
+                insuredQualificationId: null,
+                acquiredOn: '2020-04-01',
+                lostOn: null,
+                lossReason: null,
+                cardClassification: '01' as const,
+              })),
+            );
+            await tx.individualNumbers.insertMany(
+              batch.map((p, j) => ({
+                personId: p.id,
+                individualNumber: String(100_000_000_000 + i + j),
+                linkedOn: '2024-12-02',
+                linkedBy: null,
+              })),
+            );
+          }
+        });
+        expect(await store.persons.count()).toBe(N);
+        const q = await store.qualifications.findByMemberKey({
+          insurerNumber: '01130012',
+          symbol: '７０００',
+          number: '９９９９',
+          branch: '00',
+        });
+        expect(q.map((x) => x.personId)).toEqual(['bulk-009999']);
+        expect((await store.individualNumbers.findByNumber('100000009999'))?.personId).toBe('bulk-009999');
+      });
+
+      it('leaves the database as before when a bulk import fails part-way (all-or-nothing)', async () => {
+        const ps = people();
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.persons.insertMany(ps.slice(0, 5_000));
+            await tx.persons.insertMany(ps.slice(4_999));
+          }),
+        ).rejects.toThrow();
+        expect(await store.persons.count()).toBe(0);
+      });
+
+      it('makes one multi-row insert all-or-nothing even outside a transaction', async () => {
+        const ps = people().slice(0, 3_000);
+        await expect(store.persons.insertMany([...ps, ps[0] ?? person('x')])).rejects.toThrow();
+        expect(await store.persons.count()).toBe(0);
+      });
+    });
+
+    describe('access by person (decision 0040)', () => {
+      it('answers each hot lookup from one person’s rows only', async () => {
+        await store.persons.insertMany([person('p1'), person('p2')]);
+        const q1 = await member('p1');
+        await member('p2', { number: '9999' });
+        await store.certificates.insert(
+          {
+            serial: 'aa',
+            cardId: 'c1',
+            kind: 'auth',
+            notBefore: '2024-01-01T00:00:00.000Z',
+            notAfter: '2029-01-01T00:00:00.000Z',
+            revokedAt: null,
+            revocationReason: null,
+            der: new Uint8Array([1]),
+          },
+          'p1',
+          '2024-01-01T00:00:00.000Z',
+        );
+        const personId = await store.certificates.personIdBySerial('aa');
+        expect(personId).toBe('p1');
+        expect(await store.qualifications.currentForPerson(personId ?? '', '2025-01-01')).toEqual([q1]);
+        expect(await store.dvFlags.activeOn('p2', '2025-01-01')).toEqual([]);
+      });
+    });
+
+    describe('migrations', () => {
+      it('opens an existing database again without re-applying migrations or losing data', async () => {
+        await store.persons.insert(person('p1'));
+        const again = await sut.reopen();
+        try {
+          expect(await again.persons.get('p1')).toEqual(person('p1'));
+        } finally {
+          await again.close();
+        }
+      });
+    });
+  });
+}
