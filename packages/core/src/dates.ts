@@ -108,9 +108,18 @@ export function minDate(a: string, b: string): string {
   return a <= b ? a : b;
 }
 
-/** The `n`-th birthday (a 29 February birth has its birthday on 28 February in common years). */
+/**
+ * The `n`-th birthday. A 29 February birth has no anniversary in a common year: under 民法143条 the year then
+ * ends with the last day of February, so the person is a year older from 1 March (and reaches the age on
+ * 28 February, see `dayReachingAge`).
+ */
 export function birthday(birthDate: string, n: number): string {
-  return addYears(birthDate, n);
+  const b = parseIsoDate(birthDate);
+  const year = b.year + n;
+  if (b.month === 2 && b.day === 29 && daysInMonth(year, 2) === 28) {
+    return formatIsoDate({ year, month: 3, day: 1 });
+  }
+  return formatIsoDate({ year, month: b.month, day: b.day });
 }
 
 /**
@@ -123,7 +132,7 @@ export function dayReachingAge(birthDate: string, age: number): string {
 
 /**
  * Age in completed years on `date`: the age changes on the birthday as `birthday()` places it (so a
- * 29 February birth turns a year older on 28 February in a common year).
+ * 29 February birth turns a year older on 1 March in a common year).
  */
 export function ageOn(birthDate: string, date: string): number {
   const age = parseIsoDate(date).year - parseIsoDate(birthDate).year;
