@@ -4,11 +4,14 @@
  * `foldWidth` yet); an empty 記号/枝番 folds to ''. A 6-digit 国保 保険者番号 (or one space-padded to 8, as OQS
  * XML sends it) is zero-padded to 8 as in the JP Core identifier (rules.md §1.2).
  */
+import { foldWidth } from '@onshi/core';
+
+/** One 記号/番号/枝番 value folded for the key; absent folds to ''. */
 export function foldMemberText(value: string | null | undefined): string {
   if (value === null || value === undefined) {
     return '';
   }
-  return value.normalize('NFKC').trim();
+  return foldWidth(value);
 }
 
 /** 保険者番号 folded and zero-padded to 8 digits. */

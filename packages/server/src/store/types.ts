@@ -10,61 +10,43 @@
  * Large tables carry `personId` and are only queried by one person at a time on hot paths (decision 0040).
  */
 
+import type {
+  InsuredCardClassificationCode,
+  LimitCategoryCode,
+  LimitCertificateClassificationCode,
+  LossReasonCode,
+  Scheme,
+  SpecificDiseaseCode,
+} from '@onshi/core';
+
+export type { Scheme };
+
 // ---------------------------------------------------------------------------------------------------------------
-// Code values
+// Code values (the OQS code tables live in @onshi/core codes.ts; these aliases keep the store's names short)
 
 /** 性別 (OQSCD007 1 男 / 2 女 / 3 未設定). */
 export type Sex = 'male' | 'female' | 'unset';
-
-/** 制度 of an insurer (rules.md §1.1). */
-export type Scheme =
-  | 'kyokai'
-  | 'seninHoken'
-  | 'nikkoTokurei'
-  | 'kumiai'
-  | 'jieikan'
-  | 'kyosai'
-  | 'tokureiTaishoku'
-  | 'kokuho'
-  | 'kokuhoKumiai'
-  | 'lateElderly';
 
 /** 本人・家族の別 (OQSCD009 1 本人 / 2 家族). */
 export type Relationship = 'insured' | 'dependant';
 
 /** 資格喪失事由 as the OQS code: 01 死亡, 02 生保開始, 03 医療保険等取得, 99 その他 (oqs-interface.md §8). */
-export type LossReason = '01' | '02' | '03' | '99';
+export type LossReason = LossReasonCode;
 
 /** 被保険者証区分 (OQSCD010): 01 一般 … 07 自衛官診療証, A1 医療扶助 (oqs-interface.md §8). */
-export type CardClassification = '01' | '02' | '03' | '04' | '05' | '06' | '07' | 'A1';
+export type CardClassification = InsuredCardClassificationCode;
 
 /** 一部負担金割合 (rules.md §2). */
 export type CopayRate = 0.1 | 0.2 | 0.3;
 
 /** 限度額適用区分 (OQSCD012, rules.md §3). */
-export type LimitCategory =
-  | 'A01'
-  | 'A02'
-  | 'A03'
-  | 'A04'
-  | 'A05'
-  | 'A06'
-  | 'B01'
-  | 'B02'
-  | 'B03'
-  | 'B04'
-  | 'B05'
-  | 'B06'
-  | 'B07'
-  | 'B08'
-  | 'B09'
-  | 'B10';
+export type LimitCategory = LimitCategoryCode;
 
 /** 限度額証区分 (OQSCD011): 01 限度額適用, 02 限度額適用・標準負担額減額, 03 標準負担額減額. */
-export type LimitCertificateClassification = '01' | '02' | '03';
+export type LimitCertificateClassification = LimitCertificateClassificationCode;
 
 /** 特定疾病 (OQSCD013): 1 人工透析, 2 先天性血液凝固因子障害, 3 血液製剤起因HIV. */
-export type SpecificDiseaseCategory = '1' | '2' | '3';
+export type SpecificDiseaseCategory = SpecificDiseaseCode;
 
 /** Documents an insurer issues (docs/glossary.md "Documents"). */
 export type DocumentKind = 'legacyInsuranceCard' | 'eligibilityCertificate' | 'qualificationNotice';

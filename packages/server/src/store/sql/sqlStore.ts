@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomUUID } from 'node:crypto';
-import { addDays } from '@onshi/core';
+import { addDays, isOqsCode, SCHEME_LABELS, type OqsCode, type OqsCodeTableName, type Scheme } from '@onshi/core';
 import { memberKey } from '../memberKey.js';
 import {
   StoreConflictError,
@@ -19,7 +19,6 @@ import {
   type BulkConfirmationUnit,
   type BulkJobStatus,
   type Card,
-  type CardClassification,
   type CardKind,
   type CardStatus,
   type Certificate,
@@ -46,9 +45,6 @@ import {
   type InsuranceUseRegistration,
   type Insurer,
   type IssuedDocument,
-  type LimitCategory,
-  type LimitCertificateClassification,
-  type LossReason,
   type NewQualificationAttribute,
   type Person,
   type PhonePlatform,
@@ -59,9 +55,7 @@ import {
   type ReferenceNumberRecord,
   type RegistrationChannel,
   type Relationship,
-  type Scheme,
   type Sex,
-  type SpecificDiseaseCategory,
   type Store,
   type StoreRepositories,
 } from '../types.js';
@@ -85,43 +79,9 @@ import {
 // Allowed values (checked on every read)
 
 const SEX: readonly Sex[] = ['male', 'female', 'unset'];
-const SCHEMES: readonly Scheme[] = [
-  'kyokai',
-  'seninHoken',
-  'nikkoTokurei',
-  'kumiai',
-  'jieikan',
-  'kyosai',
-  'tokureiTaishoku',
-  'kokuho',
-  'kokuhoKumiai',
-  'lateElderly',
-];
 const SUBJECT_KINDS: readonly CredentialSubjectKind[] = ['insurer', 'institution', 'authority', 'analyst'];
 const RELATIONSHIPS: readonly Relationship[] = ['insured', 'dependant'];
-const LOSS_REASONS: readonly LossReason[] = ['01', '02', '03', '99'];
-const CARD_CLASSIFICATIONS: readonly CardClassification[] = ['01', '02', '03', '04', '05', '06', '07', 'A1'];
 const COPAY_RATES: readonly CopayRate[] = [0.1, 0.2, 0.3];
-const LIMIT_CATEGORIES: readonly LimitCategory[] = [
-  'A01',
-  'A02',
-  'A03',
-  'A04',
-  'A05',
-  'A06',
-  'B01',
-  'B02',
-  'B03',
-  'B04',
-  'B05',
-  'B06',
-  'B07',
-  'B08',
-  'B09',
-  'B10',
-];
-const LIMIT_CERTIFICATES: readonly LimitCertificateClassification[] = ['01', '02', '03'];
-const DISEASES: readonly SpecificDiseaseCategory[] = ['1', '2', '3'];
 const DOCUMENT_KINDS: readonly DocumentKind[] = [
   'legacyInsuranceCard',
   'eligibilityCertificate',
@@ -143,6 +103,30 @@ const CLAIM_KINDS: readonly ClaimKind[] = ['outpatient', 'inpatient'];
 const ACTOR_KINDS: readonly ActorKind[] = ['insurer', 'institution', 'person', 'authority', 'analyst', 'system'];
 const OUTCOMES: readonly AuditRow['outcome'][] = ['allowed', 'refused'];
 const JOB_STATUSES: readonly BulkJobStatus[] = ['queued', 'processing', 'done', 'failed'];
+
+function isScheme(v: string): v is Scheme {
+  return Object.hasOwn(SCHEME_LABELS, v);
+}
+
+function scheme(r: Row, column: string): Scheme {
+  const v = str(r, column);
+  if (!isScheme(v)) {
+    throw new RowShapeError(column, 'scheme', v);
+  }
+  return v;
+}
+
+/** A value of an OQS code table (@onshi/core codes.ts). */
+function code<T extends OqsCodeTableName>(value: unknown, table: T, what: string): OqsCode<T> {
+  if (typeof value !== 'string' || !isOqsCode(table, value)) {
+    throw new RowShapeError(what, `OQS ${table} code`, value);
+  }
+  return value;
+}
+
+function optCode<T extends OqsCodeTableName>(value: unknown, table: T, what: string): OqsCode<T> | null {
+  return value === null || value === undefined ? null : code(value, table, what);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // JSON helpers
@@ -218,13 +202,13 @@ function parsePrinted(value: unknown): PrintedFields {
   }
   if (value.limitCategory !== undefined) {
     p.limitCategory =
-      value.limitCategory === null ? null : member(value.limitCategory, LIMIT_CATEGORIES, 'printed.limitCategory');
+      value.limitCategory === null ? null : code(value.limitCategory, 'limitCategory', 'printed.limitCategory');
   }
   if (value.specificDiseaseCategory !== undefined) {
     p.specificDiseaseCategory =
       value.specificDiseaseCategory === null
         ? null
-        : member(value.specificDiseaseCategory, DISEASES, 'printed.specificDiseaseCategory');
+        : code(value.specificDiseaseCategory, 'specificDisease', 'printed.specificDiseaseCategory');
   }
   for (const k of [
     'copayRateEffectiveOn',
@@ -306,7 +290,7 @@ function toInsurer(r: Row): Insurer {
   return {
     insurerNumber: str(r, 'insurer_number'),
     name: str(r, 'name'),
-    scheme: oneOf(r, 'scheme', SCHEMES),
+    scheme: scheme(r, 'scheme'),
     prefecture: str(r, 'prefecture'),
     branch: optStr(r, 'branch'),
   };
@@ -337,8 +321,8 @@ function toQualification(r: Row): Qualification {
     insuredQualificationId: optStr(r, 'insured_qualification_id'),
     acquiredOn: str(r, 'acquired_on'),
     lostOn: optStr(r, 'lost_on'),
-    lossReason: optOneOf(r, 'loss_reason', LOSS_REASONS),
-    cardClassification: oneOf(r, 'card_classification', CARD_CLASSIFICATIONS),
+    lossReason: optCode(r.loss_reason, 'lossReason', 'loss_reason'),
+    cardClassification: code(r.card_classification, 'insuredCardClassification', 'card_classification'),
   };
 }
 
@@ -364,11 +348,11 @@ function toAttribute(r: Row): QualificationAttribute {
       return {
         ...base,
         kind,
-        category: member(v.category, LIMIT_CATEGORIES, 'category'),
+        category: code(v.category, 'limitCategory', 'category'),
         certificateClassification:
           v.certificateClassification === null || v.certificateClassification === undefined
             ? null
-            : member(v.certificateClassification, LIMIT_CERTIFICATES, 'certificateClassification'),
+            : code(v.certificateClassification, 'limitCertificateClassification', 'certificateClassification'),
         issuedOn: jOptStr(v, 'issuedOn'),
         longTermOn: jOptStr(v, 'longTermOn'),
       };
@@ -378,7 +362,7 @@ function toAttribute(r: Row): QualificationAttribute {
       return {
         ...base,
         kind,
-        diseaseCategory: member(v.diseaseCategory, DISEASES, 'diseaseCategory'),
+        diseaseCategory: code(v.diseaseCategory, 'specificDisease', 'diseaseCategory'),
         selfPayLimit: jOptNum(v, 'selfPayLimit') ?? 0,
         issuedOn: jOptStr(v, 'issuedOn'),
       };
