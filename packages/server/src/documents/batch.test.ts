@@ -92,7 +92,7 @@ describe('batch output for an insurer (issue 4, "Batch output for an insurer")',
     const dir = await mkdtemp(join(tmpdir(), 'onshi-batch-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const docs = requests();
-    docs[1] = { kind: 'eligibilityCertificate', data: { ...sampleNationalCertificate(), validUntil: '2040-01-01' } };
+    docs[1] = { kind: 'eligibilityCertificate', data: { ...sampleNationalCertificate(), validTo: '2040-01-01' } };
     const summary = await writeEachToDirectory(docs, dir);
     expect(summary.written).toBe(2);
     expect(summary.rejected.map((entry) => [entry.index, entry.error.issues[0]?.code])).toEqual([

@@ -31,11 +31,11 @@ function employeeCertificate(): EligibilityCertificateData {
     insurer: { number: '01130012', name: '全国健康保険協会 東京支部' },
     member: { symbol: '12345678', number: '1234567', branch: '02' },
     relationship: 'dependant',
-    name: '協会 花子',
+    nameKanji: '協会 花子',
     sex: 'female',
     birthDate: '1990-02-14',
     issuedOn: '2025-12-02',
-    validUntil: '2030-11-30',
+    validTo: '2030-11-30',
     acquiredOn: '2021-04-01',
   };
 }
@@ -109,8 +109,8 @@ describe('資格確認書 (documents-and-screens.md §1)', () => {
       relationship: 'insured',
       birthDate: '1955-04-01',
       issuedOn: '2025-04-01',
-      validUntil: '2026-07-31',
-      copay: { rate: 0.2, effectiveFrom: '2025-04-01' },
+      validTo: '2026-07-31',
+      copay: { rate: 0.2, validFrom: '2025-04-01' },
     };
     const { text } = await render(data);
     expect(text).toContain('2割（発効期日 令和7年4月1日）');
@@ -144,7 +144,7 @@ describe('資格確認書 (documents-and-screens.md §1)', () => {
   });
 
   it('refuses a certificate valid for more than 5 years (rules.md §5)', async () => {
-    const data = { ...employeeCertificate(), validUntil: '2030-12-02' };
+    const data = { ...employeeCertificate(), validTo: '2030-12-02' };
     await expect(renderEligibilityCertificate(data)).rejects.toBeInstanceOf(DocumentDataError);
   });
 });

@@ -49,6 +49,11 @@ export const DEFAULT_CERTIFICATE_COLORS: Readonly<Record<DocumentScheme, string>
   lateElderly: '#f4a460',
 };
 
+/** 10000 → 「10,000円」 (no locale data involved, so every runtime prints the same). */
+function yen(amount: number): string {
+  return `${String(amount).replace(/\B(?=(\d{3})+(?!\d))/gu, ',')}円`;
+}
+
 /** 国保 schemes, whose under-70 rate box reads 「法定負担割合のとおり」. */
 function isNationalScheme(scheme: DocumentScheme): boolean {
   return scheme === 'kokuho' || scheme === 'kokuhoKumiai' || scheme === 'kokuhoRetiree';
@@ -154,8 +159,8 @@ export function copayText(data: EligibilityCertificateData): { rate: string; eff
   const previous =
     data.copay.previous === undefined
       ? ''
-      : `（${wareki(data.copay.previous.until)}までは${rateLabel(data.copay.previous.rate)}）`;
-  return { rate: `${rateLabel(data.copay.rate)}${previous}`, effective: wareki(data.copay.effectiveFrom) };
+      : `（${wareki(data.copay.previous.validTo)}までは${rateLabel(data.copay.previous.rate)}）`;
+  return { rate: `${rateLabel(data.copay.rate)}${previous}`, effective: wareki(data.copay.validFrom) };
 }
 
 function drawFront(doc: Pdf, data: EligibilityCertificateData, color: string): void {
@@ -167,7 +172,7 @@ function drawFront(doc: Pdf, data: EligibilityCertificateData, color: string): v
   doc.save().roundedRect(x0, y, w, 24, 2).fill(color).restore();
   const onBand = textColorOn(color);
   fitText(doc, ELIGIBILITY_CERTIFICATE_TITLE, x0 + 8, y + 4, 50 * MM, { size: 15, bold: true, color: onBand });
-  fitText(doc, `有効期限 ${wareki(data.validUntil)}`, x0 + w / 2, y + 7, w / 2 - 8, {
+  fitText(doc, `有効期限 ${wareki(data.validTo)}`, x0 + w / 2, y + 7, w / 2 - 8, {
     size: 10.5,
     bold: true,
     align: 'right',
@@ -198,7 +203,7 @@ function drawFront(doc: Pdf, data: EligibilityCertificateData, color: string): v
   if (data.nameKana !== undefined) {
     fitText(doc, data.nameKana, x0 + 16 * MM, y + 2, nameW - 18 * MM, { size: 7 });
   }
-  fitText(doc, data.name, x0 + 4, y + 13, nameW - 8, { size: 13, bold: true });
+  fitText(doc, data.nameKanji, x0 + 4, y + 13, nameW - 8, { size: 13, bold: true });
   box(doc, '性別', data.sex === 'male' ? '男' : '女', x0 + nameW, y, w - nameW, h + 6, 11);
   y += h + 6;
 
@@ -225,12 +230,12 @@ function drawFront(doc: Pdf, data: EligibilityCertificateData, color: string): v
   const limit =
     data.limitCategory === undefined
       ? NOT_APPLIED
-      : `${data.limitCategory.label}（${wareki(data.limitCategory.effectiveFrom)}）`;
+      : `${data.limitCategory.label}（${wareki(data.limitCategory.validFrom)}）`;
   box(doc, '限度区分（発効期日）', limit, x0, y, third, h, 8.5);
   box(
     doc,
     '長期入院該当日',
-    data.longTermInpatientOn === undefined ? NOT_APPLIED : wareki(data.longTermInpatientOn),
+    data.longTermOn === undefined ? NOT_APPLIED : wareki(data.longTermOn),
     x0 + third,
     y,
     third,
@@ -240,7 +245,7 @@ function drawFront(doc: Pdf, data: EligibilityCertificateData, color: string): v
   const disease =
     data.specificDisease === undefined
       ? NOT_APPLIED
-      : `${data.specificDisease.label} ${data.specificDisease.monthlyLimit}`;
+      : `${data.specificDisease.label} ${yen(data.specificDisease.selfPayLimit)}`;
   box(doc, '特定疾病区分', disease, x0 + 2 * third, y, third, h, 8.5);
   y += h;
 

@@ -105,7 +105,7 @@ describe('資格情報のお知らせ (seed 003; documents-and-screens.md §2)',
       ...sampleQualificationNotice(),
       birthDate: '1953-09-10',
       copayRate: 0.2,
-      validUntil: '2026-07-31',
+      validTo: '2026-07-31',
     };
     const { text } = await render(data);
     expect(text).toContain('有効期限');
@@ -122,7 +122,7 @@ describe('資格情報のお知らせ (seed 003; documents-and-screens.md §2)',
   it('addresses a dependant’s notice to the insured person and names the dependant (seed 003 mailing block)', async () => {
     const data: QualificationNoticeData = {
       ...sampleQualificationNotice(),
-      name: '協会 花子',
+      nameKanji: '協会 花子',
       nameKana: 'キョウカイ ハナコ',
       birthDate: '2015-06-01',
       copayRate: 0.3,
@@ -144,7 +144,7 @@ describe('資格情報のお知らせ (seed 003; documents-and-screens.md §2)',
       copayRate: 0.1,
       asOf: '2025-08-01',
       issuedOn: '2025-08-01',
-      validUntil: '2026-07-31',
+      validTo: '2026-07-31',
     };
     const { text } = await render(data);
     expect(text).toContain('被保険者番号 12345678');

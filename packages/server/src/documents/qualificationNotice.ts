@@ -97,8 +97,8 @@ function drawHeader(doc: Pdf, data: QualificationNoticeData): number {
     fitText(doc, memberIdLine(data), LEFT + 4, left + 6, 90 * MM, { size: 8.5 });
     fitText(doc, `${data.mailing.addresseeName} 様`, LEFT + 4, left + 20, 90 * MM, { size: 12, bold: true });
     left += 38;
-    if (data.mailing.addresseeName !== data.name) {
-      fitText(doc, `（対象者氏名）${data.name} 様`, LEFT + 4, left, 90 * MM, { size: 9 });
+    if (data.mailing.addresseeName !== data.nameKanji) {
+      fitText(doc, `（対象者氏名）${data.nameKanji} 様`, LEFT + 4, left, 90 * MM, { size: 9 });
       left += 14;
     }
   }
@@ -159,13 +159,13 @@ function drawTable(doc: Pdf, data: QualificationNoticeData, y: number): number {
     cell(doc, '枝番', data.member.branch ?? '', LEFT + 2 * third, y, third, 16 * MM, h);
   }
   const rows: Array<[string, string]> = [
-    ['氏名', data.name],
+    ['氏名', data.nameKanji],
     ['フリガナ', data.nameKana],
     ['生年月日', wareki(data.birthDate)],
     ['負担割合', `${rateLabel(data.copayRate)}（${wareki(data.asOf)}時点）`],
   ];
-  if (data.validUntil !== undefined) {
-    rows.push(['有効期限', wareki(data.validUntil)]);
+  if (data.validTo !== undefined) {
+    rows.push(['有効期限', wareki(data.validTo)]);
   }
   rows.push(
     ['資格取得年月日', wareki(data.acquiredOn)],
@@ -287,12 +287,12 @@ function drawCardPart(doc: Pdf, data: QualificationNoticeData, y: number): void 
     line += 13.5;
   }
   row('フリガナ', data.nameKana, 7);
-  row('氏名', data.name, 11);
+  row('氏名', data.nameKanji, 11);
   row('生年月日', wareki(data.birthDate));
   row('資格取得年月日', wareki(data.acquiredOn));
-  if (data.validUntil !== undefined) {
+  if (data.validTo !== undefined) {
     // 70–74 and 後期: the rate and the validity travel with the card part (documents-and-screens.md §2).
-    row('負担割合', `${rateLabel(data.copayRate)}（有効期限 ${wareki(data.validUntil)}）`);
+    row('負担割合', `${rateLabel(data.copayRate)}（有効期限 ${wareki(data.validTo)}）`);
   }
   row('保険者番号', data.insurer.number);
   row('保険者名称', data.insurer.name);

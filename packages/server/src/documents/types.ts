@@ -52,7 +52,7 @@ export interface QualificationNoticeData {
   insurer: DocumentInsurer;
   member: MemberNumbers;
   /** 氏名 */
-  name: string;
+  nameKanji: string;
   /** フリガナ (katakana) */
   nameKana: string;
   birthDate: string;
@@ -72,7 +72,7 @@ export interface QualificationNoticeData {
    * 有効期限: only the 70–74 (高齢受給者) and 後期 notices carry one (documents-and-screens.md §2); must be
    * absent otherwise.
    */
-  validUntil?: string;
+  validTo?: string;
   /** QR payload: an https URL with no personal data, e.g. the マイナポータル address. ASCII only. */
   portalUrl: string;
   mailing?: MailingAddress;
@@ -84,20 +84,21 @@ export interface QualificationNoticeData {
 export interface PrintedLimitCategory {
   label: string;
   /** 発効期日 */
-  effectiveFrom: string;
+  validFrom: string;
 }
 
-/** 特定疾病 as printed (任意記載事項), e.g. 「人工透析を要する慢性腎不全」 with 自己負担限度額 「10,000円」. */
+/** 特定疾病 as printed (任意記載事項), e.g. 「人工透析」 with its 自己負担限度額, printed 「10,000円」. */
 export interface PrintedSpecificDisease {
   label: string;
-  monthlyLimit: string;
+  /** 自己負担限度額 in yen per month (10,000 or 20,000). */
+  selfPayLimit: number;
 }
 
 /** 一部負担金の割合 with its 発効期日; `previous` prints 「2割（令和7年7月31日までは3割）」 (documents-and-screens.md §1.2). */
 export interface PrintedCopay {
   rate: CopayRate;
-  effectiveFrom: string;
-  previous?: { rate: CopayRate; until: string };
+  validFrom: string;
+  previous?: { rate: CopayRate; validTo: string };
 }
 
 /** 性別 as printed on the 資格確認書. */
@@ -113,14 +114,14 @@ export interface EligibilityCertificateData {
   member: MemberNumbers;
   /** 本人/家族 for 被用者保険 (printed 被保険者 / 被扶養者); ignored for 国保 and 後期, where everyone is insured. */
   relationship?: 'insured' | 'dependant';
-  name: string;
+  nameKanji: string;
   nameKana?: string;
   sex: PrintedSex;
   birthDate: string;
   /** 交付年月日 */
   issuedOn: string;
   /** 有効期限 (≤ 5 years after 交付, chosen by the insurer). */
-  validUntil: string;
+  validTo: string;
   /** 資格取得年月日 */
   acquiredOn: string;
   /**
@@ -130,7 +131,7 @@ export interface EligibilityCertificateData {
   copay?: PrintedCopay;
   limitCategory?: PrintedLimitCategory;
   /** 長期入院該当日 */
-  longTermInpatientOn?: string;
+  longTermOn?: string;
   specificDisease?: PrintedSpecificDisease;
   /** 住所 on the back; left blank for the holder to fill in when absent. */
   address?: string;

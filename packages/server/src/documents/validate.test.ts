@@ -74,7 +74,7 @@ describe('document data validation', () => {
         validateQualificationNotice(carrying);
       }),
     ).toContain('DOC_INDIVIDUAL_NUMBER');
-    expect(codesOf(notice({ name: '協会 太郎 123456789018' }))).toContain('DOC_INDIVIDUAL_NUMBER');
+    expect(codesOf(notice({ nameKanji: '協会 太郎 123456789018' }))).toContain('DOC_INDIVIDUAL_NUMBER');
     expect(codesOf(certificate({ address: '練馬区１２３４５６７８９０１８' }))).toContain('DOC_INDIVIDUAL_NUMBER');
   });
 
@@ -138,26 +138,26 @@ describe('document data validation', () => {
       expect(codesOf(notice({ ...born, asOf: '2025-04-01', issuedOn: '2025-04-01' }))).toEqual([
         'DOC_VALID_UNTIL_REQUIRED',
       ]);
-      expect(
-        codesOf(notice({ ...born, asOf: '2025-03-31', issuedOn: '2025-03-31', validUntil: '2025-07-31' })),
-      ).toEqual(['DOC_VALID_UNTIL_NOT_ALLOWED']);
+      expect(codesOf(notice({ ...born, asOf: '2025-03-31', issuedOn: '2025-03-31', validTo: '2025-07-31' }))).toEqual([
+        'DOC_VALID_UNTIL_NOT_ALLOWED',
+      ]);
     });
 
     it('ends at the latest on the day before the 75th birthday', () => {
       const at = { ...born, asOf: '2025-04-01', issuedOn: '2025-04-01', copayRate: 0.2 as const };
-      expect(codesOf(notice({ ...at, validUntil: '2030-03-31' }))).toEqual([]);
-      expect(codesOf(notice({ ...at, validUntil: '2030-04-01' }))).toEqual(['DOC_VALIDITY_PAST_75']);
+      expect(codesOf(notice({ ...at, validTo: '2030-03-31' }))).toEqual([]);
+      expect(codesOf(notice({ ...at, validTo: '2030-04-01' }))).toEqual(['DOC_VALIDITY_PAST_75']);
     });
   });
 
   describe('一部負担金の割合 on the 資格確認書 (documents-and-screens.md §1.2)', () => {
-    const born = { birthDate: '1955-04-01', acquiredOn: '2020-01-01', validUntil: '2026-07-31' };
+    const born = { birthDate: '1955-04-01', acquiredOn: '2020-01-01', validTo: '2026-07-31' };
 
     it('is absent under 70 and required from 高齢受給者 age (rules.md §2, test case 15)', () => {
       expect(codesOf(certificate({ ...born, issuedOn: '2025-03-31' }))).toEqual([]);
       expect(codesOf(certificate({ ...born, issuedOn: '2025-04-01' }))).toEqual(['DOC_COPAY_REQUIRED']);
       expect(
-        codesOf(certificate({ ...born, issuedOn: '2025-03-31', copay: { rate: 0.2, effectiveFrom: '2025-04-01' } })),
+        codesOf(certificate({ ...born, issuedOn: '2025-03-31', copay: { rate: 0.2, validFrom: '2025-04-01' } })),
       ).toEqual(['DOC_COPAY_NOT_ALLOWED']);
     });
 
@@ -170,8 +170,8 @@ describe('document data validation', () => {
       const late = sampleLateElderlyCertificate();
       const copay = {
         rate: 0.2 as const,
-        effectiveFrom: '2025-08-01',
-        previous: { rate: 0.3 as const, until: '2025-07-01' },
+        validFrom: '2025-08-01',
+        previous: { rate: 0.3 as const, validTo: '2025-07-01' },
       };
       expect(codesOf(checkCertificate({ ...late, copay }))).toEqual(['DOC_DATES_OUT_OF_ORDER']);
     });
@@ -179,8 +179,19 @@ describe('document data validation', () => {
 
   it('limits a 資格確認書 to 5 years from issue (rules.md §5: validity ≤ 5 years)', () => {
     const issued = { issuedOn: '2025-12-02', acquiredOn: '2020-01-01', birthDate: '1980-01-01' };
-    expect(codesOf(certificate({ ...issued, validUntil: '2030-12-01' }))).toEqual([]);
-    expect(codesOf(certificate({ ...issued, validUntil: '2030-12-02' }))).toEqual(['DOC_VALIDITY_TOO_LONG']);
+    expect(codesOf(certificate({ ...issued, validTo: '2030-12-01' }))).toEqual([]);
+    expect(codesOf(certificate({ ...issued, validTo: '2030-12-02' }))).toEqual(['DOC_VALIDITY_TOO_LONG']);
+  });
+
+  it('wants the 特定疾病 自己負担限度額 as a positive whole number of yen', () => {
+    const late = sampleLateElderlyCertificate();
+    const disease = (selfPayLimit: number): EligibilityCertificateData => ({
+      ...late,
+      specificDisease: { label: '人工透析', selfPayLimit },
+    });
+    expect(codesOf(checkCertificate(disease(20_000)))).toEqual([]);
+    expect(codesOf(checkCertificate(disease(0)))).toEqual(['DOC_BAD_AMOUNT']);
+    expect(codesOf(checkCertificate(disease(10_000.5)))).toEqual(['DOC_BAD_AMOUNT']);
   });
 
   it('wants a card colour as #rrggbb', () => {

@@ -208,15 +208,15 @@ function isElderlyOn(birthDate: string, date: string): boolean {
 }
 
 function checkCopay(c: Checker, copay: PrintedCopay): void {
-  const effectiveOk = c.date('copay.effectiveFrom', copay.effectiveFrom);
+  const effectiveOk = c.date('copay.validFrom', copay.validFrom);
   if (copay.previous === undefined) {
     return;
   }
   // 「2割（令和7年7月31日までは3割）」: the old rate runs up to the day before the new one takes effect.
-  if (c.date('copay.previous.until', copay.previous.until) && effectiveOk) {
-    if (copay.previous.until !== addDays(copay.effectiveFrom, -1)) {
+  if (c.date('copay.previous.validTo', copay.previous.validTo) && effectiveOk) {
+    if (copay.previous.validTo !== addDays(copay.validFrom, -1)) {
       c.add(
-        'copay.previous.until',
+        'copay.previous.validTo',
         'DOC_DATES_OUT_OF_ORDER',
         '前の割合の終了日は発効期日の前日です',
         'the previous rate must end the day before the new rate takes effect',
@@ -231,7 +231,7 @@ export function validateQualificationNotice(data: QualificationNoticeData): void
   guardPrivacy(c, data, '');
   checkInsurer(c, data.scheme, data.insurer);
   checkMember(c, data.scheme, data.member);
-  c.text('name', data.name, 40);
+  c.text('nameKanji', data.nameKanji, 40);
   c.text('nameKana', data.nameKana, 60);
   if (data.nameKana.trim() !== '' && !KATAKANA.test(data.nameKana)) {
     c.add('nameKana', 'DOC_BAD_KANA', 'フリガナは全角カタカナで指定してください', 'must be full-width katakana');
@@ -241,7 +241,7 @@ export function validateQualificationNotice(data: QualificationNoticeData): void
     c.date('acquiredOn', data.acquiredOn),
     c.date('asOf', data.asOf),
     c.date('issuedOn', data.issuedOn),
-    c.date('validUntil', data.validUntil, false),
+    c.date('validTo', data.validTo, false),
   ].every(Boolean);
   if (datesOk) {
     c.order('birthDate', data.birthDate, 'acquiredOn', data.acquiredOn);
@@ -282,31 +282,31 @@ export function validateQualificationNotice(data: QualificationNoticeData): void
  */
 function checkNoticeValidity(c: Checker, data: QualificationNoticeData): void {
   const needsValidity = data.scheme === 'lateElderly' || isElderlyOn(data.birthDate, data.asOf);
-  if (needsValidity && data.validUntil === undefined) {
+  if (needsValidity && data.validTo === undefined) {
     c.add(
-      'validUntil',
+      'validTo',
       'DOC_VALID_UNTIL_REQUIRED',
       '70歳以上・後期高齢者医療のお知らせには有効期限が必要です',
       'a notice for ages 70–74 or 後期 needs an expiry date',
     );
     return;
   }
-  if (!needsValidity && data.validUntil !== undefined) {
+  if (!needsValidity && data.validTo !== undefined) {
     c.add(
-      'validUntil',
+      'validTo',
       'DOC_VALID_UNTIL_NOT_ALLOWED',
       '70歳未満のお知らせに有効期限はありません',
       'a notice for a person under 70 has no expiry date',
     );
     return;
   }
-  if (data.validUntil === undefined) {
+  if (data.validTo === undefined) {
     return;
   }
-  c.order('asOf', data.asOf, 'validUntil', data.validUntil);
-  if (data.scheme !== 'lateElderly' && compareDates(data.validUntil, elderlyRecipientPeriod(data.birthDate).to) > 0) {
+  c.order('asOf', data.asOf, 'validTo', data.validTo);
+  if (data.scheme !== 'lateElderly' && compareDates(data.validTo, elderlyRecipientPeriod(data.birthDate).to) > 0) {
     c.add(
-      'validUntil',
+      'validTo',
       'DOC_VALIDITY_PAST_75',
       '有効期限は75歳に達する日（誕生日の前日）までです',
       'expiry must not pass the day before the 75th birthday',
@@ -339,7 +339,7 @@ export function validateEligibilityCertificate(data: EligibilityCertificateData)
   guardPrivacy(c, data, '');
   checkInsurer(c, data.scheme, data.insurer);
   checkMember(c, data.scheme, data.member);
-  c.text('name', data.name, 40);
+  c.text('nameKanji', data.nameKanji, 40);
   c.text('nameKana', data.nameKana, 60, false);
   if (data.nameKana !== undefined && data.nameKana.trim() !== '' && !KATAKANA.test(data.nameKana)) {
     c.add('nameKana', 'DOC_BAD_KANA', 'フリガナは全角カタカナで指定してください', 'must be full-width katakana');
@@ -352,18 +352,18 @@ export function validateEligibilityCertificate(data: EligibilityCertificateData)
   const datesOk = [
     c.date('birthDate', data.birthDate),
     c.date('issuedOn', data.issuedOn),
-    c.date('validUntil', data.validUntil),
+    c.date('validTo', data.validTo),
     c.date('acquiredOn', data.acquiredOn),
-    c.date('longTermInpatientOn', data.longTermInpatientOn, false),
+    c.date('longTermOn', data.longTermOn, false),
   ].every(Boolean);
   if (datesOk) {
     c.order('birthDate', data.birthDate, 'acquiredOn', data.acquiredOn);
-    c.order('acquiredOn', data.acquiredOn, 'validUntil', data.validUntil);
-    c.order('issuedOn', data.issuedOn, 'validUntil', data.validUntil);
+    c.order('acquiredOn', data.acquiredOn, 'validTo', data.validTo);
+    c.order('issuedOn', data.issuedOn, 'validTo', data.validTo);
     // 有効期限は最長5年 (rules.md §5): the period from 交付 to 有効期限 inclusive is at most five years.
-    if (compareDates(data.validUntil, addDays(addYears(data.issuedOn, 5), -1)) > 0) {
+    if (compareDates(data.validTo, addDays(addYears(data.issuedOn, 5), -1)) > 0) {
       c.add(
-        'validUntil',
+        'validTo',
         'DOC_VALIDITY_TOO_LONG',
         '有効期限は交付から最長5年です',
         'validity must not exceed 5 years from issue',
@@ -373,11 +373,19 @@ export function validateEligibilityCertificate(data: EligibilityCertificateData)
   }
   if (data.limitCategory !== undefined) {
     c.text('limitCategory.label', data.limitCategory.label, 12);
-    c.date('limitCategory.effectiveFrom', data.limitCategory.effectiveFrom);
+    c.date('limitCategory.validFrom', data.limitCategory.validFrom);
   }
   if (data.specificDisease !== undefined) {
     c.text('specificDisease.label', data.specificDisease.label, 30);
-    c.text('specificDisease.monthlyLimit', data.specificDisease.monthlyLimit, 12);
+    const limit = data.specificDisease.selfPayLimit;
+    if (!Number.isSafeInteger(limit) || limit <= 0 || limit > 1_000_000) {
+      c.add(
+        'specificDisease.selfPayLimit',
+        'DOC_BAD_AMOUNT',
+        '自己負担限度額は正の整数（円）で指定してください',
+        'the self-pay limit must be a positive whole number of yen',
+      );
+    }
   }
   c.text('address', data.address, 80, false);
   if (data.color !== undefined && !/^#[0-9a-fA-F]{6}$/u.test(data.color)) {
