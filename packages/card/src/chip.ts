@@ -8,15 +8,15 @@ import { createHash, createHmac, generateKeyPairSync, privateEncrypt, randomByte
 import { constants as cryptoConstants, createPrivateKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { FACE_AUTH_MAX_CONSECUTIVE_FAILURES, PIN_POLICY, isWellFormedPin } from '@onshi/core';
-import type { PinCredential } from '@onshi/core';
+import type { CardKind, PinCredential } from '@onshi/core';
 import { SW, decodeCommand, encodeResponse } from './apdu.js';
 import type { CommandApdu, ResponseApdu } from './apdu.js';
 import { CardError } from './errors.js';
 import { concatBytes as concat, encodeTlv as tlv } from './tlv.js';
 import { CARD_FACE_AID, CARD_FACE_EF, CARD_INFO_AID, CARD_INFO_EF, JPKI_AID, JPKI_EF, aidHex } from './ids.js';
 
-/** The kinds of card (glossary: `card` kinds). */
-export type CardKind = 'standard' | 'faceOnly' | 'smartphone';
+/** The kinds of card (glossary: `card` kinds), as @onshi/core defines them. */
+export type { CardKind };
 
 /** Smartphone platforms (glossary: `smartphone` card): Android unlocks with a PIN, iPhone with biometrics. */
 export type PhonePlatform = 'android' | 'iphone';
@@ -170,6 +170,8 @@ export interface ChipBlank {
   cardInfo?: CardInfo;
   /** The face template (券面事項確認AP; not on a smartphone). */
   faceTemplate?: Uint8Array;
+  /** Chip serial (16 hex digits); random when absent. The issuer derives the administration key from it. */
+  cardId?: string;
 }
 
 /** 券面4情報 as the 券面事項入力補助AP holds them. */
@@ -272,7 +274,7 @@ export class VirtualChip implements ApduTransport {
     }
     return new VirtualChip({
       format: 'onshi-card-image/1',
-      cardId: randomBytes(8).toString('hex').toUpperCase(),
+      cardId: blank.cardId ?? randomBytes(8).toString('hex').toUpperCase(),
       kind: blank.kind,
       platform,
       adminKey: b64(blank.adminKey),

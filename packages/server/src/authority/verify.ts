@@ -1,0 +1,442 @@
+/**
+ * Certificate and signature verification as the OQS service performs it on every card read: chain to a trusted
+ * root, signature, validity period (with the マイナ保険証 grace after expiry, rules.md §4 [S21]), revocation, and
+ * the certificate's profile. The hot path is synchronous and uses node's native X.509: CA certificates are parsed
+ * once (`TrustStore`), CRLs are verified and indexed once (`RevocationList.load`).
+ */
+import 'reflect-metadata';
+import { X509Certificate, createHash, timingSafeEqual, verify as verifySignature } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { canonicalAttestationBytes, sha256Hex, toBase64Url } from '@onshi/card';
+import type { SignedFaceAttestation } from '@onshi/card';
+import { insuranceUseGraceEnd, tokyoDate, verdict } from '@onshi/core';
+import type { Verdict } from '@onshi/core';
+import { profileOfOrganisationalUnits } from './profiles.js';
+import type { CertificateProfile } from './profiles.js';
+
+x509.cryptoProvider.set(globalThis.crypto);
+
+const BASIS_X509 = 'RFC 5280 §6 (path validation); issue 5';
+const BASIS_GRACE = 'rules.md §4 マイナ保険証 grace [S21]';
+
+/** A CA certificate known to the verifier, parsed once. */
+interface TrustedCa {
+  certificate: X509Certificate;
+  publicKey: KeyObject;
+  notBefore: number;
+  notAfter: number;
+  fingerprint: string;
+  isRoot: boolean;
+}
+
+/**
+ * The trust anchors (root CAs) and the issuing CAs that chain to them. Built once at start-up; an intermediate
+ * that does not chain to a root is refused here, so the per-request path only checks leaf → intermediate.
+ */
+export class TrustStore {
+  private constructor(readonly cas: readonly TrustedCa[]) {}
+
+  /** Builds the store. Throws `Error` if an intermediate does not verify under any root. */
+  static create(input: { roots: readonly Uint8Array[]; intermediates?: readonly Uint8Array[] }): TrustStore {
+    const roots = input.roots.map((der) => trusted(der, true));
+    const intermediates = (input.intermediates ?? []).map((der) => {
+      const ca = trusted(der, false);
+      const parent = roots.find((r) => ca.certificate.checkIssued(r.certificate) && ca.certificate.verify(r.publicKey));
+      if (!parent) {
+        throw new Error(`intermediate ${ca.certificate.subject} does not chain to a trusted root`);
+      }
+      return ca;
+    });
+    return new TrustStore([...roots, ...intermediates]);
+  }
+
+  /** The CA that issued `certificate` (names and key identifiers match), if trusted. */
+  issuerOf(certificate: X509Certificate): TrustedCa | undefined {
+    return this.cas.find((ca) => certificate.checkIssued(ca.certificate));
+  }
+
+  /** The root a trusted intermediate chains to. */
+  rootOf(ca: TrustedCa): TrustedCa | undefined {
+    return ca.isRoot ? ca : this.cas.find((r) => r.isRoot && ca.certificate.checkIssued(r.certificate));
+  }
+}
+
+function trusted(der: Uint8Array, isRoot: boolean): TrustedCa {
+  const certificate = new X509Certificate(der);
+  return {
+    certificate,
+    publicKey: certificate.publicKey,
+    notBefore: Date.parse(certificate.validFrom),
+    notAfter: Date.parse(certificate.validTo),
+    fingerprint: certificate.fingerprint256,
+    isRoot,
+  };
+}
+
+/** A CRL whose signature was checked against a trusted CA, indexed by serial. */
+export class RevocationList {
+  private constructor(
+    /** Fingerprint of the CA that signed it. */
+    readonly issuerFingerprint: string,
+    readonly thisUpdate: Date,
+    readonly nextUpdate: Date | undefined,
+    private readonly revoked: ReadonlyMap<string, Date>,
+  ) {}
+
+  /** Parses and verifies a CRL (DER). `undefined` if it is malformed or not signed by a CA of `trust`. */
+  static async load(der: Uint8Array, trust: TrustStore): Promise<RevocationList | undefined> {
+    let crl: x509.X509Crl;
+    try {
+      crl = new x509.X509Crl(Uint8Array.from(der));
+    } catch {
+      return undefined;
+    }
+    for (const ca of trust.cas) {
+      const publicKey = new x509.PublicKey(
+        Uint8Array.from(ca.certificate.publicKey.export({ format: 'der', type: 'spki' })),
+      );
+      const ok = await crl.verify({ publicKey }).catch(() => false);
+      if (ok) {
+        const revoked = new Map(crl.entries.map((e) => [normaliseSerial(e.serialNumber), e.revocationDate]));
+        return new RevocationList(ca.fingerprint, crl.thisUpdate, crl.nextUpdate, revoked);
+      }
+    }
+    return undefined;
+  }
+
+  /** When `serial` was revoked, if it is on this list. */
+  revokedAt(serial: string): Date | undefined {
+    return this.revoked.get(normaliseSerial(serial));
+  }
+}
+
+/** Serial numbers as uppercase hex without leading zeros, whoever printed them. */
+export function normaliseSerial(hex: string): string {
+  return hex.toUpperCase().replace(/^0+(?=.)/, '');
+}
+
+/** What the caller needs the certificate for. Only `insuranceUse` accepts a certificate in its expiry grace. */
+export type CertificatePurpose = 'insuranceUse' | 'authentication';
+
+/** Verification settings. */
+export interface VerifyOptions {
+  /** The instant asked about (from the server's Clock). */
+  at: Date;
+  trust: TrustStore;
+  /** Verified CRLs; one per issuing CA is required (no CRL → `certificate.revocationUnknown`). */
+  crls: readonly RevocationList[];
+  purpose: CertificatePurpose;
+  /** Acceptable profiles (default: card and phone 利用者証明用). */
+  profiles?: readonly CertificateProfile[];
+}
+
+/** The verdict on a certificate, with what the caller needs next (serial for the linking table, expiry, grace). */
+export interface CertificateVerdict extends Verdict {
+  serial: string | null;
+  profile: CertificateProfile | null;
+  /** SHA-256 of the DER, lowercase hex. */
+  fingerprint: string | null;
+  /** Last valid day in Japan (Tokyo date of notAfter). */
+  expiry: string | null;
+  /** Last day of the insurance-use grace after `expiry`. */
+  graceEnd: string | null;
+  /** For a phone certificate: serial of the physical card's 利用者証明用 certificate. */
+  linkedCardSerial: string | null;
+}
+
+const EMPTY = {
+  serial: null,
+  profile: null,
+  fingerprint: null,
+  expiry: null,
+  graceEnd: null,
+  linkedCardSerial: null,
+} as const;
+
+function refuse(code: string, ja: string, en: string, basis = BASIS_X509): CertificateVerdict {
+  return { ...verdict(false, code, ja, en, basis), ...EMPTY };
+}
+
+function subjectUnits(subject: string, attribute: string): string[] {
+  return subject
+    .split('\n')
+    .filter((line) => line.startsWith(`${attribute}=`))
+    .map((line) => line.slice(attribute.length + 1));
+}
+
+/**
+ * Verifies an end-entity certificate as of `options.at`. Codes: `certificate.ok`, `certificate.expiredInGrace`
+ * (ok for `insuranceUse` only), `certificate.malformed`, `certificate.wrongProfile`, `certificate.unknownIssuer`
+ * (not from a trusted CA, e.g. another authority), `certificate.issuerNotValid`, `certificate.badSignature`,
+ * `certificate.revoked`, `certificate.revocationUnknown`, `certificate.notYetValid`, `certificate.expired`.
+ */
+export function verifyCertificate(der: Uint8Array, options: VerifyOptions): CertificateVerdict {
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(der);
+  } catch {
+    return refuse('certificate.malformed', '証明書の形式が正しくありません', 'the certificate is malformed');
+  }
+  return verifyParsed(leaf, der, options);
+}
+
+function verifyParsed(leaf: X509Certificate, der: Uint8Array, options: VerifyOptions): CertificateVerdict {
+  const at = options.at.getTime();
+  const profile = profileOfOrganisationalUnits(subjectUnits(leaf.subject, 'OU')) ?? null;
+  const allowed = options.profiles ?? ['cardAuthentication', 'phoneAuthentication'];
+  if (profile === null || !allowed.includes(profile) || leaf.ca) {
+    return refuse(
+      'certificate.wrongProfile',
+      'この用途に使えない証明書です',
+      'the certificate is not of a kind accepted here',
+    );
+  }
+  const issuer = options.trust.issuerOf(leaf);
+  if (!issuer) {
+    return refuse(
+      'certificate.unknownIssuer',
+      '信頼された認証局が発行した証明書ではありません',
+      'the certificate was not issued by a trusted authority',
+    );
+  }
+  if (at < issuer.notBefore || at > issuer.notAfter) {
+    return refuse(
+      'certificate.issuerNotValid',
+      '発行認証局の証明書が有効期間外です',
+      'the issuing CA is not valid at this time',
+    );
+  }
+  if (!leaf.verify(issuer.publicKey)) {
+    return refuse(
+      'certificate.badSignature',
+      '証明書の署名が正しくありません',
+      'the certificate signature does not verify',
+    );
+  }
+  const fingerprint = createHash('sha256').update(der).digest('hex');
+  const serial = normaliseSerial(leaf.serialNumber);
+  const notAfter = Date.parse(leaf.validTo);
+  const expiry = tokyoDate(new Date(notAfter));
+  const graceEnd = insuranceUseGraceEnd(expiry);
+  const details = {
+    serial,
+    profile,
+    fingerprint,
+    expiry,
+    graceEnd,
+    linkedCardSerial:
+      profile === 'phoneAuthentication' ? (subjectUnits(leaf.subject, 'serialNumber')[0] ?? null) : null,
+  };
+  const crl = options.crls.find((c) => c.issuerFingerprint === issuer.fingerprint);
+  if (!crl || (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < at)) {
+    return {
+      ...verdict(
+        false,
+        'certificate.revocationUnknown',
+        '失効情報を確認できません',
+        'no current revocation list for the issuing CA',
+        BASIS_X509,
+      ),
+      ...details,
+    };
+  }
+  const revokedAt = crl.revokedAt(serial);
+  if (revokedAt && revokedAt.getTime() <= at) {
+    return {
+      ...verdict(false, 'certificate.revoked', '失効した証明書です', 'the certificate has been revoked', BASIS_X509),
+      ...details,
+    };
+  }
+  if (at < Date.parse(leaf.validFrom)) {
+    return {
+      ...verdict(
+        false,
+        'certificate.notYetValid',
+        '証明書の有効期間前です',
+        'the certificate is not yet valid',
+        BASIS_X509,
+      ),
+      ...details,
+    };
+  }
+  if (at > notAfter) {
+    const inGrace = tokyoDate(options.at) <= graceEnd;
+    if (inGrace && options.purpose === 'insuranceUse') {
+      return {
+        ...verdict(
+          true,
+          'certificate.expiredInGrace',
+          `電子証明書の有効期限(${expiry})が過ぎていますが、${graceEnd}まで保険証として利用できます`,
+          `the certificate expired on ${expiry}; usable as a health insurance card until ${graceEnd}`,
+          BASIS_GRACE,
+        ),
+        ...details,
+      };
+    }
+    return {
+      ...verdict(
+        false,
+        'certificate.expired',
+        `電子証明書の有効期限(${expiry})が過ぎています`,
+        `the certificate expired on ${expiry}`,
+        inGrace ? BASIS_GRACE : BASIS_X509,
+      ),
+      ...details,
+    };
+  }
+  return { ...verdict(true, 'certificate.ok', '有効な証明書です', 'the certificate is valid', BASIS_X509), ...details };
+}
+
+/** A challenge signed by a card or phone (PIN path), as the reader returns it. */
+export interface ChallengeResponse {
+  challenge: Uint8Array;
+  signature: Uint8Array;
+  certificate: Uint8Array;
+}
+
+/**
+ * PIN path: the certificate verifies (as `verifyCertificate`) and the signature over the server's challenge is the
+ * certificate key's (RSASSA-PKCS1-v1_5, SHA-256). Adds the code `signature.invalid`.
+ */
+export function verifyChallengeSignature(response: ChallengeResponse, options: VerifyOptions): CertificateVerdict {
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(response.certificate);
+  } catch {
+    return refuse('certificate.malformed', '証明書の形式が正しくありません', 'the certificate is malformed');
+  }
+  const certificate = verifyParsed(leaf, response.certificate, options);
+  if (!certificate.ok) {
+    return certificate;
+  }
+  let good = false;
+  try {
+    good = verifySignature('sha256', response.challenge, leaf.publicKey, response.signature);
+  } catch {
+    good = false;
+  }
+  if (!good) {
+    return {
+      ...certificate,
+      ...verdict(
+        false,
+        'signature.invalid',
+        '署名が正しくありません',
+        'the challenge signature does not verify',
+        BASIS_X509,
+      ),
+    };
+  }
+  return certificate;
+}
+
+/** What the server expects of a face attestation. */
+export interface FaceAttestationExpectation {
+  /** The challenge the server issued for this read. */
+  challenge: Uint8Array;
+  /** The card certificate the reader sent with the attestation. */
+  cardCertificate: Uint8Array;
+  /** The institution the read is for; must be the reader's. */
+  institutionCode: string;
+  /** Greatest accepted difference between the attestation's time and `options.at` (default 5 minutes). */
+  maxSkewMs?: number;
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Face path: the reader certificate verifies (profile `reader`, no grace), the attestation is signed by it, names
+ * this institution, this challenge and this card certificate, is recent, and reports a match; then the card
+ * certificate itself verifies (as `verifyCertificate`, grace per `options.purpose`). Adds the codes
+ * `attestation.readerInvalid`, `attestation.badSignature`, `attestation.mismatch`, `attestation.stale`,
+ * `attestation.noMatch`.
+ */
+export function verifyFaceAttestation(
+  attestation: SignedFaceAttestation,
+  expected: FaceAttestationExpectation,
+  options: VerifyOptions,
+): CertificateVerdict {
+  const basis = 'rules.md §6 step 1 (face auth at the reader); issue 5';
+  const readerVerdict = verifyCertificate(attestation.readerCertificate, {
+    ...options,
+    purpose: 'authentication',
+    profiles: ['reader'],
+  });
+  if (!readerVerdict.ok) {
+    return refuse(
+      'attestation.readerInvalid',
+      `顔認証付きカードリーダーの証明書が無効です (${readerVerdict.code})`,
+      `the reader certificate is not valid (${readerVerdict.code})`,
+      basis,
+    );
+  }
+  const reader = new X509Certificate(attestation.readerCertificate);
+  let good = false;
+  try {
+    good = verifySignature(
+      'sha256',
+      canonicalAttestationBytes(attestation.payload),
+      reader.publicKey,
+      attestation.signature,
+    );
+  } catch {
+    good = false;
+  }
+  if (!good) {
+    return refuse(
+      'attestation.badSignature',
+      '顔認証結果の署名が正しくありません',
+      'the attestation signature does not verify',
+      basis,
+    );
+  }
+  const p = attestation.payload;
+  const readerId = subjectUnits(reader.subject, 'CN')[0] ?? '';
+  const readerInstitution = subjectUnits(reader.subject, 'serialNumber')[0] ?? '';
+  const consistent =
+    sameText(p.readerId, readerId) &&
+    sameText(p.institutionCode, readerInstitution) &&
+    sameText(p.institutionCode, expected.institutionCode) &&
+    sameText(p.challenge, toBase64Url(expected.challenge)) &&
+    sameText(p.cardCertificateSha256, sha256Hex(expected.cardCertificate));
+  if (!consistent) {
+    return refuse(
+      'attestation.mismatch',
+      '顔認証結果が、この照会(医療機関・チャレンジ・カード)と一致しません',
+      'the attestation does not match this read (institution, challenge or card)',
+      basis,
+    );
+  }
+  const attestedAt = Date.parse(p.at);
+  if (!Number.isFinite(attestedAt) || Math.abs(attestedAt - options.at.getTime()) > (expected.maxSkewMs ?? 300_000)) {
+    return refuse(
+      'attestation.stale',
+      '顔認証結果の時刻が古すぎます',
+      'the attestation is too old or from the future',
+      basis,
+    );
+  }
+  if (p.result !== 'match') {
+    return refuse(
+      'attestation.noMatch',
+      '顔認証が成立していません',
+      `the reader did not match the face (${p.result})`,
+      'rules.md §4 Face auth at reader [S23]',
+    );
+  }
+  const card = verifyCertificate(expected.cardCertificate, options);
+  if (card.ok && p.cardCertificateSerial !== '' && normaliseSerial(p.cardCertificateSerial) !== card.serial) {
+    return refuse(
+      'attestation.mismatch',
+      '証明書のシリアル番号が一致しません',
+      'the certificate serial does not match',
+      basis,
+    );
+  }
+  return card;
+}
