@@ -96,7 +96,7 @@ describe('batch output for an insurer (issue 4, "Batch output for an insurer")',
     const summary = await writeEachToDirectory(docs, dir);
     expect(summary.written).toBe(2);
     expect(summary.rejected.map((entry) => [entry.index, entry.error.issues[0]?.code])).toEqual([
-      [1, 'DOC_VALIDITY_TOO_LONG'],
+      [1, 'longerThanFiveYears'],
     ]);
     const files = (await readdir(dir)).sort();
     expect(files).toEqual(['000001-qualification-notice.pdf', 'late-0001.pdf']);

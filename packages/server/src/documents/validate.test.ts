@@ -180,7 +180,7 @@ describe('document data validation', () => {
   it('limits a 資格確認書 to 5 years from issue (rules.md §5: validity ≤ 5 years)', () => {
     const issued = { issuedOn: '2025-12-02', acquiredOn: '2020-01-01', birthDate: '1980-01-01' };
     expect(codesOf(certificate({ ...issued, validTo: '2030-12-01' }))).toEqual([]);
-    expect(codesOf(certificate({ ...issued, validTo: '2030-12-02' }))).toEqual(['DOC_VALIDITY_TOO_LONG']);
+    expect(codesOf(certificate({ ...issued, validTo: '2030-12-02' }))).toEqual(['longerThanFiveYears']);
   });
 
   it('wants the 特定疾病 自己負担限度額 as a positive whole number of yen', () => {

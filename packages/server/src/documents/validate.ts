@@ -1,10 +1,10 @@
 import {
   addDays,
-  addYears,
   compareDates,
   elderlyRecipientPeriod,
   isIsoDate,
   validateBranch,
+  validateEligibilityCertificateValidity,
   validateInsurerNumber,
   validateNumber,
   validateSymbol,
@@ -359,16 +359,11 @@ export function validateEligibilityCertificate(data: EligibilityCertificateData)
   if (datesOk) {
     c.order('birthDate', data.birthDate, 'acquiredOn', data.acquiredOn);
     c.order('acquiredOn', data.acquiredOn, 'validTo', data.validTo);
-    c.order('issuedOn', data.issuedOn, 'validTo', data.validTo);
-    // 有効期限は最長5年 (rules.md §5): the period from 交付 to 有効期限 inclusive is at most five years.
-    if (compareDates(data.validTo, addDays(addYears(data.issuedOn, 5), -1)) > 0) {
-      c.add(
-        'validTo',
-        'DOC_VALIDITY_TOO_LONG',
-        '有効期限は交付から最長5年です',
-        'validity must not exceed 5 years from issue',
-      );
-    }
+    // 有効期限は最長5年 (rules.md §5 [S29]; core, decision 0025).
+    c.verdict(
+      'validTo',
+      validateEligibilityCertificateValidity({ issueDate: data.issuedOn, validUntil: data.validTo }),
+    );
     checkCertificateCopay(c, data);
   }
   if (data.limitCategory !== undefined) {
