@@ -382,6 +382,127 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect(await store.certificates.revoke('0a1b2c', '2024-05-01T00:00:00.000Z', 'keyCompromise')).toBe(true);
         expect((await store.certificates.listByCard('c1'))[0]?.revokedAt).toBe('2024-05-01T00:00:00.000Z');
       });
+
+      it('lists certificates and cards by expiry, and lifts a hold but not a revocation (expiry notices, 一時利用停止)', async () => {
+        await store.persons.insert(person('p1'));
+        const cert = (serial: string, notAfter: string) => ({
+          serial,
+          cardId: 'c1',
+          kind: 'auth' as const,
+          notBefore: '2021-01-15T00:00:00.000Z',
+          notAfter,
+          revokedAt: null,
+          revocationReason: null,
+          der: new Uint8Array([0x30, 0x01]),
+        });
+        await store.certificates.insert(cert('a1', '2026-06-30T14:59:59.000Z'), 'p1', '2021-01-15T00:00:00.000Z');
+        await store.certificates.insert(cert('a2', '2026-07-01T14:59:59.000Z'), 'p1', '2021-01-15T00:00:00.000Z');
+        await store.certificates.insert(cert('a3', '2026-07-02T14:59:59.000Z'), 'p1', '2021-01-15T00:00:00.000Z');
+        const window = ['2026-06-30T00:00:00.000Z', '2026-07-02T00:00:00.000Z'] as const;
+        const due = await store.certificates.listExpiring(...window, { limit: 10 });
+        expect(due.map((d) => [d.certificate.serial, d.personId])).toEqual([
+          ['a1', 'p1'],
+          ['a2', 'p1'],
+        ]);
+        expect(
+          (await store.certificates.listExpiring(...window, { limit: 1, afterId: 'a1' }))[0]?.certificate.serial,
+        ).toBe('a2');
+        expect(await store.certificates.revoke('a1', '2026-04-01T00:00:00.000Z', 'certificateHold')).toBe(true);
+        expect(await store.certificates.revoke('a2', '2026-04-01T00:00:00.000Z', 'superseded')).toBe(true);
+        expect(
+          (await store.certificates.listExpiring(...window, { limit: 10 })).map((d) => d.certificate.serial),
+        ).toEqual([]);
+        expect(await store.certificates.releaseHold('a2')).toBe(false);
+        expect(await store.certificates.releaseHold('a1')).toBe(true);
+        expect((await store.certificates.get('a1'))?.revokedAt).toBeNull();
+        const card = (id: string, expiresOn: string) => ({
+          id,
+          personId: 'p1',
+          kind: 'standard' as const,
+          platform: null,
+          issuedOn: '2016-01-15',
+          expiresOn,
+          status: 'active' as const,
+          statusChangedOn: null,
+        });
+        await store.cards.insertMany([card('k1', '2026-06-30'), card('k2', '2026-07-01'), card('k3', '2026-07-02')]);
+        expect((await store.cards.listExpiring('2026-06-30', '2026-07-01', { limit: 10 })).map((c) => c.id)).toEqual([
+          'k1',
+          'k2',
+        ]);
+      });
+
+      it("keeps the card authority's sealed state, numbers CRLs upwards and stores reader certificates", async () => {
+        expect(await store.authority.getState()).toBeNull();
+        const first = await store.authority.initState({
+          sealedState: 'sealed-1',
+          createdAt: '2026-04-01T00:00:00.000Z',
+        });
+        const second = await store.authority.initState({
+          sealedState: 'sealed-2',
+          createdAt: '2026-04-02T00:00:00.000Z',
+        });
+        expect(second).toEqual(first);
+        expect(await store.authority.latestCrl()).toBeNull();
+        expect(await store.authority.nextCrlNumber()).toBe(1);
+        expect(await store.transaction(() => store.authority.nextCrlNumber())).toBe(2);
+        const crl = {
+          crlNumber: 2,
+          thisUpdate: '2026-04-01T00:00:00.000Z',
+          nextUpdate: '2026-04-08T00:00:00.000Z',
+          der: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x02]),
+        };
+        expect(await store.authority.publishCrl(crl)).toBe(true);
+        expect(await store.authority.publishCrl({ ...crl, crlNumber: 1 })).toBe(false);
+        expect(await store.authority.latestCrl()).toEqual(crl);
+        expect(await store.authority.latestCrl(2)).toBeNull();
+        const reader = {
+          serial: 'b1',
+          institutionCode: '1311111111',
+          readerId: 'R-1',
+          notBefore: '2026-04-01T00:00:00.000Z',
+          notAfter: '2031-04-01T00:00:00.000Z',
+          revokedAt: null,
+          revocationReason: null,
+          der: new Uint8Array([0x30, 0x02]),
+        };
+        await store.authority.insertReaderCertificate(reader);
+        expect(await store.authority.getReaderCertificate('b1')).toEqual(reader);
+        expect(await store.authority.listReaderCertificates('1311111111')).toEqual([reader]);
+        await store.persons.insert(person('p1'));
+        await store.certificates.insert(
+          {
+            serial: 'a9',
+            cardId: 'c1',
+            kind: 'auth',
+            notBefore: '2026-04-01T00:00:00.000Z',
+            notAfter: '2031-04-01T14:59:59.000Z',
+            revokedAt: null,
+            revocationReason: null,
+            der: new Uint8Array([0x30, 0x00]),
+          },
+          'p1',
+          '2026-04-01T00:00:00.000Z',
+        );
+        await store.certificates.revoke('a9', '2026-04-02T00:00:00.000Z', 'keyCompromise');
+        expect(
+          await store.authority.revokeReaderCertificate('b1', '2026-04-03T00:00:00.000Z', 'cessationOfOperation'),
+        ).toBe(true);
+        expect(await store.authority.listRevoked()).toEqual([
+          {
+            serial: 'a9',
+            notAfter: '2031-04-01T14:59:59.000Z',
+            revokedAt: '2026-04-02T00:00:00.000Z',
+            revocationReason: 'keyCompromise',
+          },
+          {
+            serial: 'b1',
+            notAfter: '2031-04-01T00:00:00.000Z',
+            revokedAt: '2026-04-03T00:00:00.000Z',
+            revocationReason: 'cessationOfOperation',
+          },
+        ]);
+      });
     });
 
     describe('clinics: institutions, confirmations, consents, records, claims, 照会番号, 一括照会', () => {

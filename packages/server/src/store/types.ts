@@ -335,6 +335,44 @@ export interface Certificate {
   der: Uint8Array;
 }
 
+/** A certificate on the card authority's revocation list (失効 or 一時保留), card or reader. */
+export interface RevokedCertificate {
+  serial: string;
+  /** The certificate's own end of validity (an instant). */
+  notAfter: string;
+  revokedAt: string;
+  revocationReason: string | null;
+}
+
+/**
+ * The card authority's persistent record (decision 0090): its CA state sealed under a key derived from the server
+ * secret (never stored in clear), and the CRL it last published.
+ */
+export interface AuthorityStateRecord {
+  sealedState: string;
+  createdAt: string;
+}
+
+/** A CRL the card authority published; `crlNumber` grows with every CRL (RFC 5280 §5.2.3). */
+export interface PublishedCrl {
+  crlNumber: number;
+  thisUpdate: string;
+  nextUpdate: string;
+  der: Uint8Array;
+}
+
+/** The device certificate of a 顔認証付きカードリーダー, issued by the card authority. */
+export interface ReaderCertificate {
+  serial: string;
+  institutionCode: string;
+  readerId: string;
+  notBefore: string;
+  notAfter: string;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  der: Uint8Array;
+}
+
 /** 医療機関・薬局. */
 export interface Institution {
   /** 医療機関コード, 10 digits. */
@@ -631,6 +669,8 @@ export interface CardRepository {
   registrations(personId: string): Promise<InsuranceUseRegistration[]>;
   /** The registration in force on `date`, or null. */
   registrationOn(personId: string, date: string): Promise<InsuranceUseRegistration | null>;
+  /** Cards whose `expiresOn` is in [fromOn, toOn], in id order, paged (the expiry-notice job). */
+  listExpiring(fromOn: string, toOn: string, page: Page): Promise<Card[]>;
 }
 
 /** Electronic certificates and the certificate→person linking table (never via My Number). */
@@ -643,6 +683,29 @@ export interface CertificateRepository {
   personIdBySerial(serial: string): Promise<string | null>;
   listByCard(cardId: string): Promise<Certificate[]>;
   revoke(serial: string, at: string, reason: string): Promise<boolean>;
+  /** Lifts a temporary hold (revocation reason 'certificateHold', 一時利用停止); false when not on hold. */
+  releaseHold(serial: string): Promise<boolean>;
+  /** Unrevoked certificates with notAfter in [fromAt, toAt), with their person, in serial order, paged by serial. */
+  listExpiring(fromAt: string, toAt: string, page: Page): Promise<{ certificate: Certificate; personId: string }[]>;
+}
+
+/** The card authority's own records: its sealed CA state, its CRL and the reader certificates (decision 0090). */
+export interface AuthorityRepository {
+  getState(): Promise<AuthorityStateRecord | null>;
+  /** Stores the state unless one exists; returns the one in force (when two processes start together, one wins). */
+  initState(record: AuthorityStateRecord): Promise<AuthorityStateRecord>;
+  /** Takes the next CRL number; inside a transaction it holds the authority row until commit (CRLs serialise). */
+  nextCrlNumber(): Promise<number>;
+  /** Stores the CRL unless one with a higher number is stored; false when it was older. */
+  publishCrl(crl: PublishedCrl): Promise<boolean>;
+  /** The last published CRL, or null when none or when its number is not above `newerThan`. */
+  latestCrl(newerThan?: number): Promise<PublishedCrl | null>;
+  /** Every revoked or held certificate, card and reader alike, in serial order (the CRL's entries). */
+  listRevoked(): Promise<RevokedCertificate[]>;
+  insertReaderCertificate(certificate: ReaderCertificate): Promise<ReaderCertificate>;
+  getReaderCertificate(serial: string): Promise<ReaderCertificate | null>;
+  listReaderCertificates(institutionCode: string): Promise<ReaderCertificate[]>;
+  revokeReaderCertificate(serial: string, at: string, reason: string): Promise<boolean>;
 }
 
 /** 医療機関・薬局 (a small reference table). */
@@ -751,6 +814,7 @@ export interface StoreRepositories {
   dvFlags: DvFlagRepository;
   cards: CardRepository;
   certificates: CertificateRepository;
+  authority: AuthorityRepository;
   institutions: InstitutionRepository;
   confirmations: ConfirmationRepository;
   consents: ConsentRepository;

@@ -15,6 +15,7 @@ import {
   type AttributesAsOf,
   type AuditRow,
   type Authentication,
+  type AuthorityStateRecord,
   type BulkConfirmationJob,
   type BulkConfirmationUnit,
   type BulkJobStatus,
@@ -49,12 +50,15 @@ import {
   type Person,
   type PhonePlatform,
   type PrintedFields,
+  type PublishedCrl,
   type Qualification,
   type QualificationAttribute,
+  type ReaderCertificate,
   type ReaderStatus,
   type ReferenceNumberRecord,
   type RegistrationChannel,
   type Relationship,
+  type RevokedCertificate,
   type Sex,
   type Store,
   type StoreRepositories,
@@ -707,6 +711,51 @@ function registrationValues(r: InsuranceUseRegistration): SqlValue[] {
   return [r.id, r.personId, r.cardId, r.registeredOn, r.channel, r.unregisteredOn];
 }
 
+function toReaderCertificate(r: Row): ReaderCertificate {
+  return {
+    serial: str(r, 'serial'),
+    institutionCode: str(r, 'institution_code'),
+    readerId: str(r, 'reader_id'),
+    notBefore: str(r, 'not_before'),
+    notAfter: str(r, 'not_after'),
+    revokedAt: optStr(r, 'revoked_at'),
+    revocationReason: optStr(r, 'revocation_reason'),
+    der: bytes(r, 'der'),
+  };
+}
+
+function toRevoked(r: Row): RevokedCertificate {
+  return {
+    serial: str(r, 'serial'),
+    notAfter: str(r, 'not_after'),
+    revokedAt: str(r, 'revoked_at'),
+    revocationReason: optStr(r, 'revocation_reason'),
+  };
+}
+
+function toPublishedCrl(r: Row): PublishedCrl {
+  return {
+    crlNumber: num(r, 'crl_published_number'),
+    thisUpdate: str(r, 'crl_this_update'),
+    nextUpdate: str(r, 'crl_next_update'),
+    der: bytes(r, 'crl_der'),
+  };
+}
+
+/** The one row of the card authority's state (one authority per database). */
+const AUTHORITY_ID = 'jlis';
+
+const READER_CERT_COLS = [
+  'serial',
+  'institution_code',
+  'reader_id',
+  'not_before',
+  'not_after',
+  'revoked_at',
+  'revocation_reason',
+  'der',
+];
+
 const CERT_COLS = ['serial', 'card_id', 'kind', 'not_before', 'not_after', 'revoked_at', 'revocation_reason', 'der'];
 function certValues(c: Certificate): SqlValue[] {
   return [c.serial, c.cardId, c.kind, c.notBefore, c.notAfter, c.revokedAt, c.revocationReason, c.der];
@@ -1222,6 +1271,12 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           [personId, date, date],
           toRegistration,
         ),
+      listExpiring: (fromOn, toOn, page) =>
+        many(
+          'SELECT * FROM cards WHERE expires_on >= ? AND expires_on <= ? AND id > ? ORDER BY id LIMIT ?',
+          [fromOn, toOn, page.afterId ?? '', page.limit],
+          toCard,
+        ),
     },
 
     certificates: {
@@ -1261,6 +1316,107 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         return (
           (await ex().run(
             'UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE serial = ? AND revoked_at IS NULL',
+            [at, reason, serial],
+          )) > 0
+        );
+      },
+      async releaseHold(serial) {
+        return (
+          (await ex().run(
+            'UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL ' +
+              "WHERE serial = ? AND revocation_reason = 'certificateHold'",
+            [serial],
+          )) > 0
+        );
+      },
+      async listExpiring(fromAt, toAt, page) {
+        const rows = await ex().all(
+          'SELECT c.*, l.person_id FROM certificates c JOIN certificate_links l ON l.serial = c.serial ' +
+            'WHERE c.not_after >= ? AND c.not_after < ? AND c.revoked_at IS NULL AND c.serial > ? ' +
+            'ORDER BY c.serial LIMIT ?',
+          [fromAt, toAt, page.afterId ?? '', page.limit],
+        );
+        return rows.map((r) => ({ certificate: toCertificate(r), personId: str(r, 'person_id') }));
+      },
+    },
+
+    authority: {
+      getState: () =>
+        one(
+          'SELECT sealed_state, created_at FROM authority_state WHERE id = ?',
+          [AUTHORITY_ID],
+          (r): AuthorityStateRecord => ({
+            sealedState: str(r, 'sealed_state'),
+            createdAt: str(r, 'created_at'),
+          }),
+        ),
+      async initState(record) {
+        await ex().run(
+          'INSERT INTO authority_state (id, sealed_state, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+          [AUTHORITY_ID, record.sealedState, record.createdAt],
+        );
+        const stored = await ex().get('SELECT sealed_state, created_at FROM authority_state WHERE id = ?', [
+          AUTHORITY_ID,
+        ]);
+        if (stored === undefined) {
+          throw new StoreNotFoundError('the authority state vanished', 'authority_state');
+        }
+        return { sealedState: str(stored, 'sealed_state'), createdAt: str(stored, 'created_at') };
+      },
+      async nextCrlNumber() {
+        return atomic(async (tx) => {
+          const changed = await tx.run('UPDATE authority_state SET crl_number = crl_number + 1 WHERE id = ?', [
+            AUTHORITY_ID,
+          ]);
+          if (changed === 0) {
+            throw new StoreNotFoundError('the card authority has no state yet', 'authority_state');
+          }
+          const row = await tx.get('SELECT crl_number FROM authority_state WHERE id = ?', [AUTHORITY_ID]);
+          return row === undefined ? 0 : num(row, 'crl_number');
+        });
+      },
+      async publishCrl(crl) {
+        return (
+          (await ex().run(
+            'UPDATE authority_state SET crl_published_number = ?, crl_this_update = ?, crl_next_update = ?, ' +
+              'crl_der = ? WHERE id = ? AND crl_published_number < ?',
+            [crl.crlNumber, crl.thisUpdate, crl.nextUpdate, crl.der, AUTHORITY_ID, crl.crlNumber],
+          )) > 0
+        );
+      },
+      latestCrl: (newerThan = 0) =>
+        one(
+          'SELECT crl_published_number, crl_this_update, crl_next_update, crl_der FROM authority_state ' +
+            'WHERE id = ? AND crl_der IS NOT NULL AND crl_published_number > ?',
+          [AUTHORITY_ID, newerThan],
+          toPublishedCrl,
+        ),
+      listRevoked: () =>
+        many(
+          'SELECT serial, not_after, revoked_at, revocation_reason FROM certificates WHERE revoked_at IS NOT NULL ' +
+            'UNION ALL SELECT serial, not_after, revoked_at, revocation_reason FROM reader_certificates ' +
+            'WHERE revoked_at IS NOT NULL ORDER BY serial',
+          [],
+          toRevoked,
+        ),
+      async insertReaderCertificate(c) {
+        await ex().insertMany('reader_certificates', READER_CERT_COLS, [
+          [c.serial, c.institutionCode, c.readerId, c.notBefore, c.notAfter, c.revokedAt, c.revocationReason, c.der],
+        ]);
+        return c;
+      },
+      getReaderCertificate: (serial) =>
+        one('SELECT * FROM reader_certificates WHERE serial = ?', [serial], toReaderCertificate),
+      listReaderCertificates: (institutionCode) =>
+        many(
+          'SELECT * FROM reader_certificates WHERE institution_code = ? ORDER BY reader_id, not_before, serial',
+          [institutionCode],
+          toReaderCertificate,
+        ),
+      async revokeReaderCertificate(serial, at, reason) {
+        return (
+          (await ex().run(
+            'UPDATE reader_certificates SET revoked_at = ?, revocation_reason = ? WHERE serial = ? AND revoked_at IS NULL',
             [at, reason, serial],
           )) > 0
         );
