@@ -1,3 +1,4 @@
+import { OQS_CODE_TABLES, isOqsCode, type OqsCode, type OqsCodeTableName } from '@onshi/core';
 import { Type, type Static, type TEnum, type TString } from 'typebox';
 import type { WireKind } from './wire.js';
 
@@ -37,6 +38,24 @@ function code<const V extends string[]>(values: readonly [...V], description: st
   return Type.Enum(values, { maxLength, 'x-wire': 'code' satisfies WireKind, description });
 }
 
+/**
+ * A value from an OQS code table (OQSCDnnn), taken from @onshi/core `OQS_CODE_TABLES` so the wire schema and the
+ * rules engine share one list (docs/decisions/0016-oqs-code-tables.md).
+ */
+function codeTable<T extends OqsCodeTableName>(table: T): TEnum<OqsCode<T>[]> {
+  const t = OQS_CODE_TABLES[table];
+  const values = Object.keys(t.codes).filter((k): k is OqsCode<T> => isOqsCode(table, k));
+  const maxLength = Math.max(...values.map((v) => v.length));
+  const labels = Object.entries(t.codes)
+    .map(([k, v]: [string, { ja: string }]) => `${k} ${v.ja}`)
+    .join(' / ');
+  return Type.Enum(values, {
+    maxLength,
+    'x-wire': 'code' satisfies WireKind,
+    description: `${t.name.ja} (${t.id}): ${labels}`,
+  });
+}
+
 /** yyyyMMdd, a real calendar date. */
 function date(description: string): TString {
   return Type.String({ pattern: '^\\d{8}$', maxLength: 8, 'x-wire': 'date' satisfies WireKind, description });
@@ -65,18 +84,16 @@ const symbol = text(40, '被保険者証記号 (cap is Onshi’s)');
 const number = text(40, '被保険者証番号 (cap is Onshi’s)');
 const branch = digits(2, 2, '枝番 (2 digits)');
 const referenceNumber = text(20, '照会番号: the clinic’s patient id (cap is Onshi’s)');
-const consentFlag = code(['0', '1'], '同意フラグ 0 未同意 / 1 同意 (OQSCD001)');
-const characterCodeIdentifier = code(['0', '1'], '文字コード識別 0 UTF-8 / 1 Shift_JIS (OQSCD005)');
-const segmentOfResult = code(['1', '2', '9'], '処理結果区分 1 正常 / 2 処理中 / 9 異常終了 (OQSCD003)');
-const processingResultStatus = code(['1', '2'], '処理結果状況 1 正常 / 2 エラー (OQSCD004)');
+const limitConsentFlag = codeTable('limitConsent');
+const consentFlag = codeTable('consentFlag');
+const characterCodeIdentifier = codeTable('characterCode');
+const segmentOfResult = codeTable('segmentOfResult');
+const processingResultStatus = codeTable('processingResultStatus');
 const processingResultCode = text(40, '処理結果コード (Onshi catalogue code, formats/errors.ts)');
 const processingResultMessage = text(400, '処理結果メッセージ');
-const qualificationValidity = code(
-  ['1', '2', '3', '4', '5', '6'],
-  '資格有効性 1 有効 / 2 無効 / 3 無効(新しい資格あり) / 4 該当資格なし / 5 複数該当 / 6 有効(未登録, 医療扶助) (OQSCD006)',
-);
-const prescriptionIssueSelect = code(['1', '2'], '処方箋発行形態 1 電子 / 2 紙');
-const sex = code(['1', '2', '3'], '性別 1 男 / 2 女 / 3 未設定 (OQSCD007)');
+const qualificationValidity = codeTable('qualificationValidity');
+const prescriptionIssueSelect = codeTable('prescriptionIssueSelect');
+const sex = codeTable('sex');
 const ratio = digits(3, 3, '負担割合, e.g. "010" = 1割, "030" = 3割');
 
 // ---------------------------------------------------------------------------------------------------------
@@ -89,7 +106,7 @@ export const QualificationConfirmSearchInfo = Type.Object({
   insuredIdentificationNumber: number,
   insuredBranchNumber: Type.Optional(branch),
   birthdate: date('生年月日'),
-  limitApplicationCertificateRelatedConsFlg: Type.Optional(consentFlag),
+  limitApplicationCertificateRelatedConsFlg: Type.Optional(limitConsentFlag),
   arbitraryIdentifier: Type.Optional(text(50, '任意の識別子, echoed (cap is Onshi’s)')),
 });
 export type QualificationConfirmSearchInfo = Static<typeof QualificationConfirmSearchInfo>;
@@ -104,18 +121,8 @@ export const ElderlyRecipientCertificateInfo = Type.Object({
 
 /** 限度額適用認定証 related information (always returned since 2024-10-07, no consent screen). */
 export const LimitApplicationCertificateRelatedInfo = Type.Object({
-  limitApplicationCertificateClassification: Type.Optional(
-    code(
-      ['01', '02', '03'],
-      '限度額証区分 01 限度額適用 / 02 限度額適用・標準負担額減額 / 03 標準負担額減額 (OQSCD011)',
-    ),
-  ),
-  limitApplicationCertificateClassificationFlag: Type.Optional(
-    code(
-      ['A01', 'A02', 'A03', 'A04', 'A05', 'A06', 'B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B09', 'B10'],
-      '適用区分 (OQSCD012; rules.md test case 38)',
-    ),
-  ),
+  limitApplicationCertificateClassification: Type.Optional(codeTable('limitCertificateClassification')),
+  limitApplicationCertificateClassificationFlag: Type.Optional(codeTable('limitCategory')),
   limitApplicationCertificateDate: Type.Optional(date('交付年月日')),
   limitApplicationCertificateValidStartDate: Type.Optional(date('有効開始年月日')),
   limitApplicationCertificateValidEndDate: Type.Optional(date('有効終了年月日')),
@@ -124,9 +131,7 @@ export const LimitApplicationCertificateRelatedInfo = Type.Object({
 
 /** 特定疾病療養受療証 (one certificate). */
 export const SpecificDiseasesCertificateInfo = Type.Object({
-  specificDiseasesDiseaseCategory: Type.Optional(
-    code(['1', '2', '3'], '特定疾病 1 人工透析 / 2 先天性血液凝固因子障害 / 3 血液製剤起因HIV (OQSCD013)'),
-  ),
+  specificDiseasesDiseaseCategory: Type.Optional(codeTable('specificDisease')),
   specificDiseasesCertificateDate: Type.Optional(date('交付年月日')),
   specificDiseasesValidStartDate: Type.Optional(date('有効開始年月日')),
   specificDiseasesValidEndDate: Type.Optional(date('有効終了年月日')),
@@ -149,17 +154,12 @@ export const MedicalTicketInfo = Type.Object({
 
 /** 資格確認結果: everything OQS returns about one person's qualification (oqs-interface.md §3 table). */
 export const ResultOfQualificationConfirmation = Type.Object({
-  insuredCardClassification: Type.Optional(
-    code(
-      ['01', '02', '03', '04', '05', '06', '07', 'A1'],
-      '被保険者証区分 01 一般 … 07 自衛官診療証, A1 医療扶助 (OQSCD010)',
-    ),
-  ),
+  insuredCardClassification: Type.Optional(codeTable('insuredCardClassification')),
   insurerNumber: Type.Optional(insurerNumber),
   insuredCardSymbol: Type.Optional(symbol),
   insuredIdentificationNumber: Type.Optional(number),
   insuredBranchNumber: Type.Optional(branch),
-  personalFamilyClassification: Type.Optional(code(['1', '2'], '本人・家族の別 1 本人 / 2 家族 (OQSCD009)')),
+  personalFamilyClassification: Type.Optional(codeTable('personalFamily')),
   insuredName: Type.Optional(text(100, '被保険者氏名 (世帯主)')),
   name: Type.Optional(text(100, '氏名')),
   nameOfOther: Type.Optional(text(100, '氏名 (その他)')),
@@ -183,18 +183,14 @@ export const ResultOfQualificationConfirmation = Type.Object({
   insuredCardValidDate: Type.Optional(date('有効開始年月日')),
   insuredCardExpirationDate: Type.Optional(date('有効終了年月日')),
   insuredPartialContributionRatio: Type.Optional(ratio),
-  preschoolClassification: Type.Optional(code(['1'], '未就学区分 1 未就学')),
-  reasonOfLoss: Type.Optional(
-    code(['01', '02', '03', '99'], '資格喪失事由 01 死亡 / 02 生保開始 / 03 医療保険等取得 / 99 その他'),
-  ),
+  preschoolClassification: Type.Optional(codeTable('preschool')),
+  reasonOfLoss: Type.Optional(codeTable('lossReason')),
   insurerName: Type.Optional(text(100, '保険者名称')),
   elderlyRecipientCertificateInfo: Type.Optional(ElderlyRecipientCertificateInfo),
-  limitApplicationCertificateRelatedConsFlg: Type.Optional(consentFlag),
+  limitApplicationCertificateRelatedConsFlg: Type.Optional(limitConsentFlag),
   limitApplicationCertificateRelatedConsTime: Type.Optional(dateTime('限度額情報 同意日時')),
   limitApplicationCertificateRelatedInfo: Type.Optional(LimitApplicationCertificateRelatedInfo),
-  specificDiseasesCertificateRelatedConsFlg: Type.Optional(
-    code(['0', '1', '2'], '特定疾病情報 同意 0 なし / 1 あり / 2 期限切れ'),
-  ),
+  specificDiseasesCertificateRelatedConsFlg: Type.Optional(consentFlag),
   specificDiseasesCertificateRelatedConsTime: Type.Optional(dateTime('特定疾病情報 同意日時')),
   specificDiseasesCertificateList: Type.Optional(
     Type.Array(SpecificDiseasesCertificateInfo, { maxItems: 10, 'x-item': 'SpecificDiseasesCertificateInfo' }),
@@ -228,9 +224,7 @@ export const RequestHeader = Type.Object({
   qualificationConfirmationDate: Type.Optional(date('資格確認日')),
   medicalInstitutionCode: institutionCode,
   arbitraryFileIdentifier: Type.Optional(arbitraryFileIdentifier),
-  referenceClassification: Type.Optional(
-    code(['1', '2'], '照会区分 1 マイナンバーカード / 2 被保険者証情報 (OQSCD002)'),
-  ),
+  referenceClassification: Type.Optional(codeTable('referenceClassification')),
   characterCodeIdentifier: Type.Optional(characterCodeIdentifier),
 });
 export type RequestHeader = Static<typeof RequestHeader>;
@@ -244,7 +238,7 @@ export const ResponseHeader = Type.Object({
   qualificationConfirmationDate: Type.Optional(date('資格確認日')),
   medicalInstitutionCode: Type.Optional(institutionCode),
   arbitraryFileIdentifier: Type.Optional(arbitraryFileIdentifier),
-  referenceClassification: Type.Optional(code(['1', '2'], '照会区分 (OQSCD002)')),
+  referenceClassification: Type.Optional(codeTable('referenceClassification')),
   segmentOfResult,
   errorCode: Type.Optional(text(40, 'エラーコード (formats/errors.ts)')),
   errorMessage: Type.Optional(text(400, 'エラーメッセージ')),

@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
 import { OqsError } from '../errors.js';
 import { normaliseWire, wireInsurerNumber, type WireKind } from '../wire.js';
-import { characterCodeIdentifierOf, decodeEntities, isXmlElement, type XmlEncoding, type XmlNode } from './xml.js';
+import { characterCodeIdentifierOf, type XmlEncoding, type XmlNode } from './xml.js';
 
 /*
  * The schema-driven codec: a message schema (schemas.ts) is compiled once into a plan — tag, field, wire kind,
@@ -115,21 +115,14 @@ function fieldValue(plan: TextPlan, raw: string, path: Path): string | undefined
 }
 
 function textOf(node: XmlNode, path: Path): string {
-  if (typeof node === 'string') {
-    return decodeEntities(node);
+  if (node.children.size > 0) {
+    throw new OqsError('xmlStructure', `${path} must hold text, not elements`);
   }
-  const keys = Object.keys(node);
-  if (keys.length === 0) {
-    return '';
-  }
-  if (keys.length === 1 && typeof node['#text'] === 'string') {
-    return decodeEntities(node['#text']);
-  }
-  throw new OqsError('xmlStructure', `${path} must hold text, not elements`);
+  return node.text;
 }
 
-function single(nodes: XmlNode[] | string | undefined, path: Path): XmlNode | undefined {
-  if (nodes === undefined || typeof nodes === 'string' || nodes.length === 0) {
+function single(nodes: XmlNode[] | undefined, path: Path): XmlNode | undefined {
+  if (nodes === undefined || nodes.length === 0) {
     return undefined;
   }
   if (nodes.length > 1) {
@@ -138,12 +131,9 @@ function single(nodes: XmlNode[] | string | undefined, path: Path): XmlNode | un
   return nodes[0];
 }
 
-function elementOf(node: XmlNode, path: Path): Record<string, XmlNode[] | string | undefined> {
-  if (typeof node === 'string') {
-    if (node.trim() !== '') {
-      throw new OqsError('xmlStructure', `${path} must hold elements, not text`);
-    }
-    return {};
+function elementOf(node: XmlNode, path: Path): XmlNode {
+  if (node.children.size === 0 && node.text.trim() !== '') {
+    throw new OqsError('xmlStructure', `${path} must hold elements, not text`);
   }
   return node;
 }
@@ -160,7 +150,7 @@ function readXmlObject(plan: ObjectPlan, node: XmlNode, path: Path): Record<stri
   const out: Record<string, unknown> = {};
   for (const child of plan.children) {
     const childPath = `${path}/${child.tag}`;
-    const nodes = element[child.tag];
+    const nodes = element.children.get(child.tag);
     if (child.kind === 'list') {
       const items = readXmlList(child, nodes, childPath);
       if (items.length > 0) {
@@ -180,17 +170,14 @@ function readXmlObject(plan: ObjectPlan, node: XmlNode, path: Path): Record<stri
   return out;
 }
 
-function readXmlList(plan: ListPlan, nodes: XmlNode[] | string | undefined, path: Path): unknown[] {
-  if (nodes === undefined || typeof nodes === 'string') {
+function readXmlList(plan: ListPlan, nodes: XmlNode[] | undefined, path: Path): unknown[] {
+  if (nodes === undefined) {
     return [];
   }
   let elements: XmlNode[] = nodes;
   if (plan.item !== undefined) {
     const itemTag = plan.item;
-    elements = nodes.flatMap((wrapper) => {
-      const inner = elementOf(wrapper, path)[itemTag];
-      return inner === undefined || typeof inner === 'string' ? [] : inner;
-    });
+    elements = nodes.flatMap((wrapper) => elementOf(wrapper, path).children.get(itemTag) ?? []);
   }
   if (elements.length > plan.maxItems) {
     throw new OqsError('tooManyElements', `${path}: more than ${plan.maxItems}`);
@@ -207,15 +194,14 @@ function readXmlList(plan: ListPlan, nodes: XmlNode[] | string | undefined, path
 }
 
 /** Reads the XmlMsg tree of a message into the JSON form (unknown elements ignored, fields normalised). */
-export function readXmlMessage(plan: ObjectPlan, root: Record<string, XmlNode[] | string | undefined>): unknown {
-  const msg = single(root['XmlMsg'], 'XmlMsg');
-  const otherRoots = Object.keys(root).filter((k) => k !== 'XmlMsg' && k !== '#text' && k !== '?xml');
-  if (msg === undefined || otherRoots.length > 0) {
+export function readXmlMessage(plan: ObjectPlan, document: XmlNode): unknown {
+  const msg = single(document.children.get('XmlMsg'), 'XmlMsg');
+  if (msg === undefined) {
     throw new OqsError('xmlStructure', 'root element must be XmlMsg');
   }
   const element = elementOf(msg, 'XmlMsg');
   for (const part of plan.children) {
-    if (single(element[part.tag], `XmlMsg/${part.tag}`) === undefined) {
+    if (single(element.children.get(part.tag), `XmlMsg/${part.tag}`) === undefined) {
       throw new OqsError('xmlStructure', `XmlMsg/${part.tag} is missing`);
     }
   }
@@ -263,7 +249,7 @@ function readJsonValue(plan: Plan, value: unknown, path: Path): unknown {
 }
 
 function isXmlElementLike(value: unknown): value is Record<string, unknown> {
-  return isXmlElement(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Reads the JSON form with the same normalisation as XML (widths folded, padding trimmed, lists tolerated). */
