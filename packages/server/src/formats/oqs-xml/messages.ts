@@ -225,3 +225,21 @@ export function resultError(error: OqsError): {
     processingResultMessage: error.entry.staff.ja,
   };
 }
+
+/**
+ * The encoding to answer in: what the request asked for in CharacterCodeIdentifier (OQSCD005), else the
+ * encoding the request itself came in, else UTF-8.
+ */
+export function responseEncoding(request: unknown, requestEncoding: XmlEncoding | undefined): XmlEncoding {
+  const header: unknown =
+    typeof request === 'object' && request !== null ? Reflect.get(request, 'messageHeader') : undefined;
+  const asked: unknown =
+    typeof header === 'object' && header !== null ? Reflect.get(header, 'characterCodeIdentifier') : undefined;
+  if (asked === '0') {
+    return 'utf8';
+  }
+  if (asked === '1') {
+    return 'shiftJis';
+  }
+  return requestEncoding ?? 'utf8';
+}

@@ -8,6 +8,7 @@ import {
   DEFAULT_LIMITS,
   errorXmlString,
   parseXmlMessage,
+  responseEncoding,
   resultError,
   serialiseXml,
   serialiseXmlString,
@@ -428,5 +429,16 @@ describe('writing responses', () => {
     const sjis = iconv.decode(serialiseXml('OQSsiquc01res', message, 'shiftJis'), 'cp932');
     expect(sjis).toContain('<Name>〓野 &lt;A&amp;B&gt;?</Name>');
     expect(parsed('OQSsiquc01res', utf8).value.messageBody.resultList?.[0]?.name).toBe('𠮷野 <A&B>?');
+  });
+
+  it('answers in the encoding asked for by CharacterCodeIdentifier, else in the request’s own encoding (OQSCD005)', () => {
+    const asked = parsed(
+      'OQSsiquc01req',
+      searchXml.replace('</MessageHeader>', '<CharacterCodeIdentifier>1</CharacterCodeIdentifier></MessageHeader>'),
+    );
+    expect(responseEncoding(asked.value, asked.encoding)).toBe('shiftJis');
+    const sjis = parsed('OQSmuquc01req', bytesIn(fixture('OQSmuquc01req_booked.xml'), 'shiftJis'));
+    expect(responseEncoding(sjis.value, sjis.encoding)).toBe('shiftJis');
+    expect(responseEncoding(undefined, undefined)).toBe('utf8');
   });
 });
