@@ -5,13 +5,15 @@
  * once (`TrustStore`), CRLs are verified and indexed once (`RevocationList.load`).
  */
 import 'reflect-metadata';
-import { X509Certificate, createHash, timingSafeEqual, verify as verifySignature } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, timingSafeEqual, verify as verifySignature } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { canonicalAttestationBytes, sha256Hex, toBase64Url } from '@onshi/card';
 import type { SignedFaceAttestation } from '@onshi/card';
 import { insuranceUseGraceEnd, tokyoDate, verdict } from '@onshi/core';
 import type { Verdict } from '@onshi/core';
+import { parseCertificate } from './der.js';
+import type { ParsedCertificate } from './der.js';
 import { profileOfOrganisationalUnits } from './profiles.js';
 import type { CertificateProfile } from './profiles.js';
 
@@ -23,6 +25,8 @@ const BASIS_GRACE = 'rules.md §4 マイナ保険証 grace [S21]';
 /** A CA certificate known to the verifier, parsed once. */
 interface TrustedCa {
   certificate: X509Certificate;
+  /** DER of the subject Name, matched byte for byte against a leaf's issuer. */
+  subjectName: Buffer;
   publicKey: KeyObject;
   notBefore: number;
   notAfter: number;
@@ -51,9 +55,9 @@ export class TrustStore {
     return new TrustStore([...roots, ...intermediates]);
   }
 
-  /** The CA that issued `certificate` (names and key identifiers match), if trusted. */
-  issuerOf(certificate: X509Certificate): TrustedCa | undefined {
-    return this.cas.find((ca) => certificate.checkIssued(ca.certificate));
+  /** The trusted CA whose subject is `certificate`'s issuer. */
+  issuerOf(certificate: ParsedCertificate): TrustedCa | undefined {
+    return this.cas.find((ca) => ca.subjectName.equals(certificate.issuerName));
   }
 
   /** The root a trusted intermediate chains to. */
@@ -64,8 +68,13 @@ export class TrustStore {
 
 function trusted(der: Uint8Array, isRoot: boolean): TrustedCa {
   const certificate = new X509Certificate(der);
+  const parsed = parseCertificate(der);
+  if (!parsed?.isCa) {
+    throw new Error(`${certificate.subject} is not an RSA/SHA-256 CA certificate`);
+  }
   return {
     certificate,
+    subjectName: Buffer.from(parsed.subjectName),
     publicKey: certificate.publicKey,
     notBefore: Date.parse(certificate.validFrom),
     notAfter: Date.parse(certificate.validTo),
@@ -158,13 +167,6 @@ function refuse(code: string, ja: string, en: string, basis = BASIS_X509): Certi
   return { ...verdict(false, code, ja, en, basis), ...EMPTY };
 }
 
-function subjectUnits(subject: string, attribute: string): string[] {
-  return subject
-    .split('\n')
-    .filter((line) => line.startsWith(`${attribute}=`))
-    .map((line) => line.slice(attribute.length + 1));
-}
-
 /**
  * Verifies an end-entity certificate as of `options.at`. Codes: `certificate.ok`, `certificate.expiredInGrace`
  * (ok for `insuranceUse` only), `certificate.malformed`, `certificate.wrongProfile`, `certificate.unknownIssuer`
@@ -172,20 +174,37 @@ function subjectUnits(subject: string, attribute: string): string[] {
  * `certificate.revoked`, `certificate.revocationUnknown`, `certificate.notYetValid`, `certificate.expired`.
  */
 export function verifyCertificate(der: Uint8Array, options: VerifyOptions): CertificateVerdict {
-  let leaf: X509Certificate;
-  try {
-    leaf = new X509Certificate(der);
-  } catch {
-    return refuse('certificate.malformed', '証明書の形式が正しくありません', 'the certificate is malformed');
+  const leaf = parseCertificate(der);
+  if (!leaf) {
+    return malformed();
   }
   return verifyParsed(leaf, der, options);
 }
 
-function verifyParsed(leaf: X509Certificate, der: Uint8Array, options: VerifyOptions): CertificateVerdict {
+function malformed(): CertificateVerdict {
+  return refuse('certificate.malformed', '証明書の形式が正しくありません', 'the certificate is malformed');
+}
+
+const graceEnds = new Map<string, string>();
+
+/** `insuranceUseGraceEnd`, memoised: a few thousand distinct expiry dates at most. */
+function graceEndOf(expiry: string): string {
+  let end = graceEnds.get(expiry);
+  if (end === undefined) {
+    end = insuranceUseGraceEnd(expiry);
+    if (graceEnds.size > 50_000) {
+      graceEnds.clear();
+    }
+    graceEnds.set(expiry, end);
+  }
+  return end;
+}
+
+function verifyParsed(leaf: ParsedCertificate, der: Uint8Array, options: VerifyOptions): CertificateVerdict {
   const at = options.at.getTime();
-  const profile = profileOfOrganisationalUnits(subjectUnits(leaf.subject, 'OU')) ?? null;
+  const profile = profileOfOrganisationalUnits(leaf.subject.OU) ?? null;
   const allowed = options.profiles ?? ['cardAuthentication', 'phoneAuthentication'];
-  if (profile === null || !allowed.includes(profile) || leaf.ca) {
+  if (profile === null || !allowed.includes(profile) || leaf.isCa) {
     return refuse(
       'certificate.wrongProfile',
       'この用途に使えない証明書です',
@@ -207,7 +226,7 @@ function verifyParsed(leaf: X509Certificate, der: Uint8Array, options: VerifyOpt
       'the issuing CA is not valid at this time',
     );
   }
-  if (!leaf.verify(issuer.publicKey)) {
+  if (!verifySignature('sha256', leaf.tbs, issuer.publicKey, leaf.signature)) {
     return refuse(
       'certificate.badSignature',
       '証明書の署名が正しくありません',
@@ -215,18 +234,17 @@ function verifyParsed(leaf: X509Certificate, der: Uint8Array, options: VerifyOpt
     );
   }
   const fingerprint = createHash('sha256').update(der).digest('hex');
-  const serial = normaliseSerial(leaf.serialNumber);
-  const notAfter = Date.parse(leaf.validTo);
+  const serial = leaf.serial;
+  const notAfter = leaf.notAfter;
   const expiry = tokyoDate(new Date(notAfter));
-  const graceEnd = insuranceUseGraceEnd(expiry);
+  const graceEnd = graceEndOf(expiry);
   const details = {
     serial,
     profile,
     fingerprint,
     expiry,
     graceEnd,
-    linkedCardSerial:
-      profile === 'phoneAuthentication' ? (subjectUnits(leaf.subject, 'serialNumber')[0] ?? null) : null,
+    linkedCardSerial: profile === 'phoneAuthentication' ? (leaf.subject.serialNumber[0] ?? null) : null,
   };
   const crl = options.crls.find((c) => c.issuerFingerprint === issuer.fingerprint);
   if (!crl || (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < at)) {
@@ -248,7 +266,7 @@ function verifyParsed(leaf: X509Certificate, der: Uint8Array, options: VerifyOpt
       ...details,
     };
   }
-  if (at < Date.parse(leaf.validFrom)) {
+  if (at < leaf.notBefore) {
     return {
       ...verdict(
         false,
@@ -288,6 +306,11 @@ function verifyParsed(leaf: X509Certificate, der: Uint8Array, options: VerifyOpt
   return { ...verdict(true, 'certificate.ok', '有効な証明書です', 'the certificate is valid', BASIS_X509), ...details };
 }
 
+/** The subject key of a parsed certificate (PKCS#1 import: ~20 µs, against ~300 µs for SPKI under OpenSSL 3). */
+function rsaKey(certificate: ParsedCertificate): KeyObject {
+  return createPublicKey({ key: Buffer.from(certificate.rsaPublicKey), format: 'der', type: 'pkcs1' });
+}
+
 /** A challenge signed by a card or phone (PIN path), as the reader returns it. */
 export interface ChallengeResponse {
   challenge: Uint8Array;
@@ -300,11 +323,9 @@ export interface ChallengeResponse {
  * certificate key's (RSASSA-PKCS1-v1_5, SHA-256). Adds the code `signature.invalid`.
  */
 export function verifyChallengeSignature(response: ChallengeResponse, options: VerifyOptions): CertificateVerdict {
-  let leaf: X509Certificate;
-  try {
-    leaf = new X509Certificate(response.certificate);
-  } catch {
-    return refuse('certificate.malformed', '証明書の形式が正しくありません', 'the certificate is malformed');
+  const leaf = parseCertificate(response.certificate);
+  if (!leaf) {
+    return malformed();
   }
   const certificate = verifyParsed(leaf, response.certificate, options);
   if (!certificate.ok) {
@@ -312,7 +333,7 @@ export function verifyChallengeSignature(response: ChallengeResponse, options: V
   }
   let good = false;
   try {
-    good = verifySignature('sha256', response.challenge, leaf.publicKey, response.signature);
+    good = verifySignature('sha256', response.challenge, rsaKey(leaf), response.signature);
   } catch {
     good = false;
   }
@@ -375,13 +396,16 @@ export function verifyFaceAttestation(
       basis,
     );
   }
-  const reader = new X509Certificate(attestation.readerCertificate);
+  const reader = parseCertificate(attestation.readerCertificate);
+  if (!reader) {
+    return malformed();
+  }
   let good = false;
   try {
     good = verifySignature(
       'sha256',
       canonicalAttestationBytes(attestation.payload),
-      reader.publicKey,
+      rsaKey(reader),
       attestation.signature,
     );
   } catch {
@@ -396,8 +420,8 @@ export function verifyFaceAttestation(
     );
   }
   const p = attestation.payload;
-  const readerId = subjectUnits(reader.subject, 'CN')[0] ?? '';
-  const readerInstitution = subjectUnits(reader.subject, 'serialNumber')[0] ?? '';
+  const readerId = reader.subject.CN[0] ?? '';
+  const readerInstitution = reader.subject.serialNumber[0] ?? '';
   const consistent =
     sameText(p.readerId, readerId) &&
     sameText(p.institutionCode, readerInstitution) &&
