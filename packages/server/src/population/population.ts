@@ -120,6 +120,7 @@ const GENERAL_LIMIT_TABLE = cumulative([0.68, 0.19, 0.13]);
 /** 70–74 with 現役並み income [EST]: about 1 in 10. */
 const ACTIVE_INCOME_SHARE = 0.1;
 /** 後期 負担区分 1割 / 2割 / 3割 ≈ 72 / 21 / 7 % (rules.md §2 [S13] [S15]; MHLW 2022 estimate). */
+const LATE_BANDS: readonly (1 | 2 | 3)[] = [1, 2, 3];
 const LATE_BAND_TABLE = cumulative([0.72, 0.21, 0.07]);
 /** 後期 was created on 2008-04-01 (高確法). */
 const LATE_ELDERLY_START = '2008-04-01';
@@ -555,7 +556,7 @@ function drawIncome(rng: Random): Income {
       : general === 1
         ? 'B05'
         : 'B06';
-  const lateBand = (rng.pick(LATE_BAND_TABLE) + 1) as 1 | 2 | 3;
+  const lateBand = LATE_BANDS[rng.pick(LATE_BAND_TABLE)] ?? 1;
   const late: GeneratedLimitCategory =
     lateBand === 3
       ? (ACTIVE_LIMITS[rng.pick(ACTIVE_LIMIT_TABLE)] ?? 'B03')
