@@ -20,7 +20,7 @@ import {
 
 const generateRsa = promisify(generateKeyPair);
 const BUDGET_MS = 3000;
-const CARDS = 16;
+const CARDS = 8;
 
 async function newKey(): Promise<{ spki: Uint8Array; pkcs8: Uint8Array }> {
   const { publicKey, privateKey } = await generateRsa('rsa', { modulusLength: 2048 });
