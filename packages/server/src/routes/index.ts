@@ -1,6 +1,8 @@
 import type { App } from '../app.js';
 import type { RouteDeps } from './deps.js';
+import { registerAuthorityRoutes } from './authority/index.js';
 import { registerInsurerRoutes } from './insurer/index.js';
+import { registerOqsRoutes } from './oqs/index.js';
 
 /**
  * Registers every area's routes. Each area lives in its own folder (routes/<area>/index.ts) and exports one
@@ -9,5 +11,7 @@ import { registerInsurerRoutes } from './insurer/index.js';
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   // Areas are added here as they land (insurer, authority, oqs, portal, stats).
   registerInsurerRoutes(app, deps);
+  registerAuthorityRoutes(app, deps);
+  await registerOqsRoutes(app, deps);
   await Promise.resolve();
 }

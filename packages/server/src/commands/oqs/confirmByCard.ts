@@ -1,0 +1,323 @@
+import type { SignedFaceAttestation } from '@onshi/card';
+import { acceptDocument, type AcceptDocumentResult } from '@onshi/core';
+import {
+  normaliseSerial,
+  verifyChallengeSignature,
+  verifyFaceAttestation,
+  type CertificateVerdict,
+  type VerifyOptions,
+} from '../../authority/index.js';
+import { OqsError, type ErrorName } from '../../formats/errors.js';
+import { resultError } from '../../formats/oqs-xml/index.js';
+import type { ResultOfQualificationConfirmation } from '../../formats/schemas.js';
+import type {
+  Authentication,
+  Card,
+  Certificate,
+  Institution,
+  Person,
+  Qualification,
+  StoreRepositories,
+} from '../../store/types.js';
+import { acceptancePersonOf } from './cardState.js';
+import { cardTrustOf } from './cardTrust.js';
+import { challengeBookOf } from './challenge.js';
+import { recordConsent, type ConsentAnswer } from './consent.js';
+import type { ConfirmationOutcome } from './confirmByNumber.js';
+import { readerFeedOf, today, type OqsDeps, type ReaderResultBody } from './deps.js';
+import { OQS_NOTICES } from './errors.js';
+import { dvEffectsOf, loadQualificationResult } from './lookup.js';
+import { recordCheck, type CheckRecord } from './record.js';
+
+/** What the card (PIN path) or the reader (face path) returned for a challenge. */
+export type CardProof =
+  | { kind: 'pin'; signature: Uint8Array; certificate: Uint8Array }
+  | { kind: 'faceAuth'; attestation: SignedFaceAttestation; cardCertificate: Uint8Array };
+
+/** One confirmation by card at the reader (architecture.md "The main walk"). */
+export interface ConfirmByCardInput {
+  /** The authenticated institution. */
+  institutionCode: string;
+  readerId: string;
+  challengeId: string;
+  proof: CardProof;
+  /** The consent screen's answer (rules.md §6.2); absent: nothing consented. */
+  consent?: ConsentAnswer;
+  /** 電子処方箋 choice on the reader: 1 electronic, 2 paper (rules.md §6.4). */
+  prescriptionIssueSelect?: '1' | '2';
+}
+
+/** The card confirmation's answer; `readerId` is echoed for the live feed. */
+export interface CardConfirmationOutcome extends ConfirmationOutcome {
+  readerId: string;
+}
+
+/** Certificate/attestation verdict code → the catalogue error the reader shows. */
+function verificationError(v: CertificateVerdict): OqsError {
+  const map: Record<string, ErrorName> = {
+    'certificate.revoked': 'certificateRevoked',
+    'certificate.expired': 'certificateExpired',
+    'certificate.revocationUnknown': 'unavailable',
+    'signature.invalid': 'signature',
+    'attestation.badSignature': 'signature',
+    'attestation.mismatch': 'signature',
+    'attestation.stale': 'signature',
+    'attestation.readerInvalid': 'signature',
+    'attestation.noMatch': 'faceMismatch',
+  };
+  return new OqsError(map[v.code] ?? 'certificateInvalid', v.code);
+}
+
+function verifyProof(challenge: Buffer, input: ConfirmByCardInput, options: VerifyOptions): CertificateVerdict {
+  if (input.proof.kind === 'pin') {
+    return verifyChallengeSignature(
+      { challenge, signature: input.proof.signature, certificate: input.proof.certificate },
+      options,
+    );
+  }
+  return verifyFaceAttestation(
+    input.proof.attestation,
+    { challenge, cardCertificate: input.proof.cardCertificate, institutionCode: input.institutionCode },
+    options,
+  );
+}
+
+/** The certificate row and the person it is linked to (serial as the authority prints it, or lowercase). */
+async function linkedCertificate(
+  repos: StoreRepositories,
+  serial: string,
+): Promise<{ certificate: Certificate; personId: string } | null> {
+  for (const form of [serial, serial.toLowerCase(), normaliseSerial(serial).toLowerCase().padStart(32, '0')]) {
+    const personId = await repos.certificates.personIdBySerial(form);
+    if (personId !== null) {
+      const certificate = await repos.certificates.get(form);
+      return certificate === null ? null : { certificate, personId };
+    }
+  }
+  return null;
+}
+
+/** The qualifications a card read shows: those in force today, or else the latest lost one. */
+async function qualificationsFor(
+  repos: StoreRepositories,
+  personId: string,
+  date: string,
+): Promise<{ validity: '1' | '2' | '3' | '4'; qualifications: Qualification[] }> {
+  const current = await repos.qualifications.currentForPerson(personId, date);
+  if (current.length > 0) {
+    return { validity: '1', qualifications: current };
+  }
+  const past = (await repos.qualifications.findByPerson(personId)).filter((q) => q.acquiredOn <= date);
+  const [latest] = past;
+  return latest === undefined ? { validity: '4', qualifications: [] } : { validity: '2', qualifications: [latest] };
+}
+
+/** A refusal from the rules for this card (the card is not usable as insurance): the catalogue error to show. */
+function ruleRefusal(decision: AcceptDocumentResult): OqsError | null {
+  if (decision.accepted || decision.charge === 'fullThenRefund') {
+    return null;
+  }
+  switch (decision.verdict.code) {
+    case 'selfInfoBlocked':
+      return new OqsError('cardRefused');
+    case 'expiredPastGrace':
+      return new OqsError('certificateExpired');
+    case 'notRegistered':
+      return new OqsError('notRegistered');
+    case 'readerUnavailable':
+      return new OqsError('readerOutOfOrder');
+    default:
+      return new OqsError('cardRefused', decision.verdict.code);
+  }
+}
+
+/**
+ * 資格確認 by card at the reader: the single-use challenge (bound to this institution and reader) → the card's
+ * signature (PIN path) or the reader's face attestation (face path), verified with chain, validity (grace after
+ * expiry), revocation (CRL and the store) → certificate serial → person (never the My Number) → qualifications in
+ * force → core rules as of today (grace with a renewal reminder; grace over, 自己情報提供不可, not registered:
+ * refused with the fallback) → consent recorded for the enabled items (24 h window) → result with 限度額 always
+ * and the 電子処方箋 choice. Every outcome after the challenge is recorded and audited; results go to the live feed.
+ */
+export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): Promise<CardConfirmationOutcome> {
+  const { ctx } = deps;
+  const repos = ctx.store;
+  const now = ctx.clock.now();
+  const date = today(ctx);
+  const institution = await repos.institutions.get(input.institutionCode);
+  if (institution === null || !institution.oqsEnabled) {
+    throw new OqsError('forbidden', 'institution not registered for OQS');
+  }
+  if (institution.readerStatus === 'outOfOrder') {
+    throw new OqsError('readerOutOfOrder');
+  }
+  const challenge = challengeBookOf(ctx).take(now.getTime(), input.challengeId, input.institutionCode, input.readerId);
+  const authentication: Authentication = input.proof.kind === 'pin' ? 'pin' : 'faceAuth';
+  const base: Omit<
+    CheckRecord,
+    'personId' | 'qualificationId' | 'insurerNumber' | 'qualificationValidity' | 'resultCode'
+  > = {
+    institutionCode: input.institutionCode,
+    method: 'card',
+    authentication,
+    referenceNumber: null,
+    detail: { readerId: input.readerId },
+  };
+  const trust = cardTrustOf(ctx);
+  const verdict = verifyProof(challenge, input, {
+    at: now,
+    trust: trust.trust,
+    crls: trust.crls,
+    purpose: 'insuranceUse',
+  });
+  const refuseBeforeLookup = async (error: OqsError, personId: string | null = null): Promise<never> => {
+    await recordCheck(
+      deps,
+      {
+        ...base,
+        personId,
+        qualificationId: null,
+        insurerNumber: null,
+        qualificationValidity: null,
+        resultCode: error.code,
+        detail: { ...base.detail, rule: error.detail ?? null },
+      },
+      false,
+    );
+    throw error;
+  };
+  if (!verdict.ok || verdict.serial === null) {
+    return refuseBeforeLookup(verificationError(verdict));
+  }
+  const linked = await linkedCertificate(repos, verdict.serial);
+  if (linked === null) {
+    return refuseBeforeLookup(new OqsError('certificateInvalid', 'certificate not linked to a person'));
+  }
+  if (linked.certificate.revokedAt !== null) {
+    return refuseBeforeLookup(new OqsError('certificateRevoked'), linked.personId);
+  }
+  const card = await repos.cards.get(linked.certificate.cardId);
+  const person = await repos.persons.get(linked.personId);
+  if (card === null || person === null) {
+    return refuseBeforeLookup(new OqsError('certificateInvalid', 'card or person missing'), linked.personId);
+  }
+  if (card.status === 'suspended') {
+    return refuseBeforeLookup(new OqsError('certificateSuspended'), person.id);
+  }
+  if (card.status === 'revoked' || card.status === 'lost') {
+    return refuseBeforeLookup(new OqsError('certificateRevoked', `card ${card.status}`), person.id);
+  }
+  return answer(deps, input, { institution, person, card, certificate: linked.certificate, base, now, date });
+}
+
+interface Verified {
+  institution: Institution;
+  person: Person;
+  card: Card;
+  certificate: Certificate;
+  base: Omit<CheckRecord, 'personId' | 'qualificationId' | 'insurerNumber' | 'qualificationValidity' | 'resultCode'>;
+  now: Date;
+  date: string;
+}
+
+async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Promise<CardConfirmationOutcome> {
+  const repos = deps.ctx.store;
+  const { validity, qualifications } = await qualificationsFor(repos, v.person.id, v.date);
+  const acceptancePerson = await acceptancePersonOf(repos, v.person, validity === '1' ? 'active' : 'lost', v.date, {
+    card: v.card,
+    certificate: v.certificate,
+  });
+  const decision = acceptDocument({ date: v.date, presented: 'myNumberCardAtReader', person: acceptancePerson });
+  const refusal = ruleRefusal(decision);
+  const first = qualifications[0];
+  const publish = (outcome: CardConfirmationOutcome): CardConfirmationOutcome => {
+    readerFeedOf(deps.ctx).publish({
+      institutionCode: input.institutionCode,
+      readerId: input.readerId,
+      confirmationId: outcome.confirmationId,
+      at: outcome.at,
+      body: outcome.body,
+    });
+    return outcome;
+  };
+  if (refusal !== null || first === undefined) {
+    const error = refusal ?? new OqsError('noQualification');
+    const recorded = await recordCheck(
+      deps,
+      {
+        ...v.base,
+        personId: v.person.id,
+        qualificationId: first?.id ?? null,
+        insurerNumber: first?.insurerNumber ?? null,
+        qualificationValidity: Number(validity),
+        resultCode: error.code,
+        detail: { ...v.base.detail, rule: decision.verdict.code, fallback: decision.fallback },
+      },
+      false,
+    );
+    // 自己情報提供不可: nothing else is shown (rules.md §8): the body carries only the coded refusal.
+    const body: ReaderResultBody = {
+      ...resultError(error),
+      ...(refusal === null ? { qualificationValidity: '4' as const } : {}),
+    };
+    return publish({ ...recorded, body, personId: v.person.id, confirmationDate: v.date, readerId: input.readerId });
+  }
+  const inGrace = decision.verdict.code === 'graceAfterExpiry';
+  const sharing = validity === '1' && !inGrace;
+  // In the grace after expiry only the 資格 is provided, no information sharing (rules.md §4 [S21b]).
+  const consent = sharing
+    ? await recordConsent(repos, {
+        institution: v.institution,
+        personId: v.person.id,
+        at: v.now,
+        answer: input.consent,
+      })
+    : null;
+  const flags = await repos.dvFlags.activeOn(v.person.id, v.date);
+  const effects = dvEffectsOf(flags);
+  const results: ResultOfQualificationConfirmation[] = [];
+  let referenceNumber: string | null = null;
+  for (const q of qualifications) {
+    const loaded = await loadQualificationResult(repos, v.person, q, {
+      institutionCode: input.institutionCode,
+      date: v.date,
+      at: v.now,
+      addressHidden: effects.addressHidden,
+      offeredItems: sharing ? v.institution.consentItemsEnabled : [],
+      consent,
+      ...(input.prescriptionIssueSelect !== undefined
+        ? { prescriptionIssueSelect: input.prescriptionIssueSelect }
+        : {}),
+    });
+    results.push(loaded.result);
+    referenceNumber ??= loaded.referenceNumber;
+  }
+  const notice = inGrace ? OQS_NOTICES.renewalReminder : null;
+  const recorded = await recordCheck(
+    deps,
+    {
+      ...v.base,
+      personId: v.person.id,
+      qualificationId: first.id,
+      insurerNumber: first.insurerNumber,
+      qualificationValidity: Number(validity),
+      resultCode: notice?.code ?? 'ok',
+      referenceNumber,
+      detail: {
+        ...v.base.detail,
+        consentItems: consent === null ? '' : consent.items.join(','),
+        consentId: consent?.id ?? null,
+        rule: decision.verdict.code,
+      },
+    },
+    validity === '1',
+  );
+  const body: ReaderResultBody = {
+    resultList: results,
+    processingResultStatus: '1',
+    qualificationValidity: validity,
+    ...(notice !== null ? { processingResultCode: notice.code, processingResultMessage: notice.ja } : {}),
+    ...(input.prescriptionIssueSelect !== undefined ? { prescriptionIssueSelect: input.prescriptionIssueSelect } : {}),
+  };
+  return publish({ ...recorded, body, personId: v.person.id, confirmationDate: v.date, readerId: input.readerId });
+}
