@@ -192,7 +192,7 @@ export async function issueTestCard(
   });
   const certificate = await ctx.store.certificates.insert(
     {
-      serial: issued.authCertificate.serial,
+      serial: issued.authCertificate.serial.toLowerCase(),
       cardId: card.id,
       kind: 'auth',
       notBefore: issued.authCertificate.notBefore.toISOString(),

@@ -87,7 +87,8 @@ async function linkedCertificate(
   repos: StoreRepositories,
   serial: string,
 ): Promise<{ certificate: Certificate; personId: string } | null> {
-  for (const form of [serial, serial.toLowerCase(), normaliseSerial(serial).toLowerCase().padStart(32, '0')]) {
+  // The card authority stores normalised lowercase serials (commands/authority certificateSerialKey).
+  for (const form of [normaliseSerial(serial).toLowerCase(), normaliseSerial(serial)]) {
     const personId = await repos.certificates.personIdBySerial(form);
     if (personId !== null) {
       const certificate = await repos.certificates.get(form);
