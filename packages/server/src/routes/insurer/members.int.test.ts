@@ -45,6 +45,20 @@ describe('insurer administration (issue 4, Insurer API)', () => {
     expect(res.body.memberIdentifier).toBe('00131011::１２３４５:');
   });
 
+  it('documents every insurer route in /openapi.json (issue 4: OpenAPI from TypeBox schemas)', async () => {
+    const res = await server.app.inject({ method: 'GET', url: '/openapi.json' });
+    const paths = Object.keys((res.json() as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/insurer/v1/insurers',
+        '/insurer/v1/members',
+        '/insurer/v1/members/{memberId}/loss',
+        '/insurer/v1/members/{memberId}/documents',
+        '/insurer/v1/documents/due-runs',
+      ]),
+    );
+  });
+
   it('only the authority may register insurers', async () => {
     const res = await post(server, tokyo, '/insurer/v1/insurers', INSURERS.kumiai);
     expect(res.status).toBe(403);
