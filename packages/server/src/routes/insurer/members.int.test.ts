@@ -47,7 +47,7 @@ describe('insurer administration (issue 4, Insurer API)', () => {
 
   it('documents every insurer route in /openapi.json (issue 4: OpenAPI from TypeBox schemas)', async () => {
     const res = await server.app.inject({ method: 'GET', url: '/openapi.json' });
-    const paths = Object.keys((res.json() as { paths: Record<string, unknown> }).paths);
+    const paths = Object.keys(res.json<{ paths: Record<string, unknown> }>().paths);
     expect(paths).toEqual(
       expect.arrayContaining([
         '/insurer/v1/insurers',
