@@ -75,6 +75,13 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect(await store.persons.get('missing')).toBeNull();
       });
 
+      it('finds persons by birth date, in id order and up to the limit (disaster mode, decision 0098)', async () => {
+        await store.persons.insertMany([person('p2'), person('p1'), person('p3', { birthDate: '1990-01-01' })]);
+        expect((await store.persons.findByBirthDate('1980-04-02', 10)).map((p) => p.id)).toEqual(['p1', 'p2']);
+        expect(await store.persons.findByBirthDate('1980-04-02', 1)).toEqual([person('p1')]);
+        expect(await store.persons.findByBirthDate('2000-01-01', 10)).toEqual([]);
+      });
+
       it('stores a My Number only as its keyed hash and last four digits, and finds the person by it', async () => {
         await store.persons.insert(person('p1'));
         const link = await store.individualNumbers.link({
@@ -323,6 +330,23 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
           doc,
         ]);
         expect(await store.documents.listByInsurer('01130012', '2025-12-01', '2025-12-31', { limit: 10 })).toEqual([]);
+      });
+
+      it('grants and revokes a portal proxy (代理人, issue 8); a revoked grant stays listed with its end', async () => {
+        const g = await store.proxies.grant({
+          principalPersonId: 'p1',
+          proxyPersonId: 'p2',
+          grantedAt: '2026-04-01T00:00:00.000Z',
+        });
+        expect(g.revokedAt).toBeNull();
+        expect(await store.proxies.get(g.id)).toEqual(g);
+        expect(await store.proxies.listByPrincipal('p1')).toEqual([g]);
+        expect(await store.proxies.listByProxy('p2')).toEqual([g]);
+        expect(await store.proxies.listByProxy('p1')).toEqual([]);
+        expect(await store.proxies.revoke(g.id, '2026-04-02T00:00:00.000Z')).toBe(true);
+        expect(await store.proxies.revoke(g.id, '2026-04-03T00:00:00.000Z')).toBe(false);
+        expect((await store.proxies.get(g.id))?.revokedAt).toBe('2026-04-02T00:00:00.000Z');
+        expect(await store.proxies.revoke('missing', '2026-04-03T00:00:00.000Z')).toBe(false);
       });
 
       it('sets and clears DV flags with dates (rules.md §8)', async () => {

@@ -531,6 +531,20 @@ export interface BulkConfirmationJob {
   completedAt: string | null;
 }
 
+/**
+ * 代理人: another person who, logged in to the portal with their own card, acts for the principal and sees what the
+ * principal sees (issue 8). A grant ends at `revokedAt`; access checks read the grant on every request.
+ */
+export interface ProxyGrant {
+  id: string;
+  /** The person the proxy acts for (本人). */
+  principalPersonId: string;
+  /** The proxy (代理人). */
+  proxyPersonId: string;
+  grantedAt: string;
+  revokedAt: string | null;
+}
+
 /** A disaster-mode declaration (rules.md §5): prefectures and period set by MHLW. */
 export interface DisasterDeclaration {
   id: string;
@@ -558,6 +572,11 @@ export interface PersonRepository {
   get(id: string): Promise<Person | null>;
   update(id: string, patch: Partial<Omit<Person, 'id'>>): Promise<Person | null>;
   count(): Promise<number>;
+  /**
+   * Persons born on `birthDate`, in id order, at most `limit` (indexed): disaster-mode confirmation by name, birth
+   * date and address, without a card (rules.md §5 [S32]; decision 0098).
+   */
+  findByBirthDate(birthDate: string, limit: number): Promise<Person[]>;
 }
 
 /** マイナンバー links (keyed hash only). */
@@ -803,6 +822,18 @@ export interface DisasterRepository {
   activeOn(prefecture: string, date: string): Promise<DisasterDeclaration[]>;
 }
 
+/** 代理人 grants of the citizen portal. */
+export interface ProxyRepository {
+  grant(input: WithOptionalId<Omit<ProxyGrant, 'revokedAt'>>): Promise<ProxyGrant>;
+  get(id: string): Promise<ProxyGrant | null>;
+  /** Ends a grant at `at`; false when it was already ended or does not exist. */
+  revoke(id: string, at: string): Promise<boolean>;
+  /** Grants the principal gave, oldest first (ended ones too). */
+  listByPrincipal(principalPersonId: string): Promise<ProxyGrant[]>;
+  /** Grants held by the proxy, oldest first (ended ones too). */
+  listByProxy(proxyPersonId: string): Promise<ProxyGrant[]>;
+}
+
 /** Everything readable and writable, inside or outside a transaction. */
 export interface StoreRepositories {
   persons: PersonRepository;
@@ -825,6 +856,7 @@ export interface StoreRepositories {
   referenceNumbers: ReferenceNumberRepository;
   bulkJobs: BulkJobRepository;
   disasters: DisasterRepository;
+  proxies: ProxyRepository;
 }
 
 /** The repositories bound to one open transaction. */

@@ -36,6 +36,7 @@ import {
   type Credential,
   type CredentialSubjectKind,
   type DisasterDeclaration,
+  type ProxyGrant,
   type DocumentKind,
   type DvFlag,
   type DvFlagRecord,
@@ -601,6 +602,16 @@ function toDisaster(r: Row): DisasterDeclaration {
   };
 }
 
+function toProxy(r: Row): ProxyGrant {
+  return {
+    id: str(r, 'id'),
+    principalPersonId: str(r, 'principal_person_id'),
+    proxyPersonId: str(r, 'proxy_person_id'),
+    grantedAt: str(r, 'granted_at'),
+    revokedAt: optStr(r, 'revoked_at'),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Column lists and value rows for inserts
 
@@ -965,6 +976,8 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         const row = await ex().get('SELECT COUNT(*) AS n FROM persons');
         return row === undefined ? 0 : num(row, 'n');
       },
+      findByBirthDate: (birthDate, limit) =>
+        many('SELECT * FROM persons WHERE birth_date = ? ORDER BY id LIMIT ?', [birthDate, limit], toPerson),
     },
 
     individualNumbers: {
@@ -1694,6 +1707,27 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         );
         return open.filter((d) => d.prefectures.includes(prefecture));
       },
+    },
+
+    proxies: {
+      async grant(input) {
+        const g: ProxyGrant = { ...withId(input), revokedAt: null };
+        await ex().run(
+          'INSERT INTO portal_proxies (id, principal_person_id, proxy_person_id, granted_at, revoked_at) VALUES (?, ?, ?, ?, ?)',
+          [g.id, g.principalPersonId, g.proxyPersonId, g.grantedAt, null],
+        );
+        return g;
+      },
+      get: (id) => one('SELECT * FROM portal_proxies WHERE id = ?', [id], toProxy),
+      async revoke(id, at) {
+        return (
+          (await ex().run('UPDATE portal_proxies SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id])) > 0
+        );
+      },
+      listByPrincipal: (personId) =>
+        many('SELECT * FROM portal_proxies WHERE principal_person_id = ? ORDER BY granted_at, id', [personId], toProxy),
+      listByProxy: (personId) =>
+        many('SELECT * FROM portal_proxies WHERE proxy_person_id = ? ORDER BY granted_at, id', [personId], toProxy),
     },
   };
 
