@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import type { StoreTx } from '../store/types.js';
@@ -34,8 +34,9 @@ export async function idempotentWrite<T>(
   if (!KEY.test(key)) {
     throw new AppError(COMMON_ERRORS.validation, 'Idempotency-Key must be 8–128 characters of [A-Za-z0-9._:-]');
   }
-  const requestHash = createHash('sha256')
-    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+  // Keyed: a body may carry a My Number, and a plain hash of a 12-digit number could be reversed by brute force.
+  const requestHash = createHmac('sha256', ctx.secrets.proofKey)
+    .update(`idempotency\n${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
     .digest('hex');
   const result = await ctx.store.transaction(async (tx) => {
     const previous = await tx.idempotency.get(scope, key);
