@@ -577,6 +577,8 @@ export interface PersonRepository {
    * date and address, without a card (rules.md §5 [S32]; decision 0098).
    */
   findByBirthDate(birthDate: string, limit: number): Promise<Person[]>;
+  /** Persons in id order, paged (the simulation and other batch scans; never a hot path). */
+  list(page: Page): Promise<Person[]>;
 }
 
 /** マイナンバー links (keyed hash only). */
@@ -752,6 +754,8 @@ export interface ConsentRepository {
   /** Consents of the person at the institution still open at `at` (consentedAt ≤ at < expiresAt), newest first. */
   activeAt(personId: string, institutionCode: string, at: string): Promise<Consent[]>;
   listByPerson(personId: string): Promise<Consent[]>;
+  /** Multi-row insert (the simulation). */
+  insertMany(cs: readonly Consent[]): Promise<void>;
 }
 
 /** Clinical records. */
@@ -814,6 +818,74 @@ export interface BulkJobRepository {
   listQueued(limit: number): Promise<BulkConfirmationJob[]>;
 }
 
+/**
+ * The counters of one statistics cell (docs/statistics.md, seed 004, rules.md §9): checks by method (card = マイナ保険証
+ * incl. smartphone; number and bulk = オンライン資格確認 without the card; visual = 目視 of a paper document), distinct
+ * persons confirmed by card per institution and month (利用人数), and レセプト by kind.
+ */
+export interface UsageCounters {
+  cardChecks: number;
+  numberChecks: number;
+  bulkChecks: number;
+  visualChecks: number;
+  cardPersons: number;
+  outpatientClaims: number;
+  inpatientClaims: number;
+}
+
+/** What usage statistics can be grouped by: 診療年月, 支部 (the insurer's prefecture), insurer, institution kind or prefecture. */
+export type UsageDimension = 'month' | 'branch' | 'insurer' | 'institutionKind' | 'institutionPrefecture';
+
+/** A sum of usage counters over the cells matching a query; dimensions not grouped by are null. */
+export interface UsageGroup extends UsageCounters {
+  month: string | null;
+  branch: string | null;
+  insurerNumber: string | null;
+  institutionKind: InstitutionKind | null;
+  institutionPrefecture: string | null;
+}
+
+/** Which cells to sum (months 'YYYY-MM', inclusive) and how to group them. */
+export interface UsageQuery {
+  fromMonth: string;
+  toMonth: string;
+  insurerNumber?: string;
+  scheme?: Scheme;
+  institutionKind?: InstitutionKind;
+  groupBy: readonly UsageDimension[];
+}
+
+/** 利用登録状況 of one insurer (or a group) at a month end: members in force and those with a registration in force. */
+export interface RegistrationGroup {
+  month: string | null;
+  branch: string | null;
+  insurerNumber: string | null;
+  members: number;
+  registered: number;
+}
+
+/** Which registration snapshots to sum. */
+export interface RegistrationQuery {
+  fromMonth: string;
+  toMonth: string;
+  insurerNumber?: string;
+  scheme?: Scheme;
+  groupBy: readonly ('month' | 'branch' | 'insurer')[];
+}
+
+/**
+ * Aggregates maintained as data arrives (decision 0115): `confirmations.record/insertMany` and
+ * `claims.insert/insertMany` update the usage cells in the same transaction; the registration snapshot is a monthly job.
+ */
+export interface StatsRepository {
+  sumUsage(query: UsageQuery): Promise<UsageGroup[]>;
+  /** Writes (or rewrites) every insurer's snapshot for `month` as of `asOf`; returns the rows written. */
+  snapshotRegistrations(month: string, asOf: string): Promise<number>;
+  sumRegistrations(query: RegistrationQuery): Promise<RegistrationGroup[]>;
+  /** The months that have any usage cell, ascending. */
+  usageMonths(): Promise<string[]>;
+}
+
 /** Disaster-mode declarations. */
 export interface DisasterRepository {
   declare(d: WithOptionalId<DisasterDeclaration>): Promise<DisasterDeclaration>;
@@ -856,6 +928,7 @@ export interface StoreRepositories {
   referenceNumbers: ReferenceNumberRepository;
   bulkJobs: BulkJobRepository;
   disasters: DisasterRepository;
+  stats: StatsRepository;
   proxies: ProxyRepository;
 }
 
