@@ -72,6 +72,8 @@ export interface CheckRecord {
   /** 'ok', a notice code, or the refusal code. */
   resultCode: string;
   referenceNumber: string | null;
+  /** Audit action; default `oqs.confirm.<method>`. */
+  action?: string;
   /** Extra audit detail: consent items recorded, readerId, disasterMode … (never personal data). */
   detail?: Record<string, string | number | boolean | null>;
 }
@@ -135,7 +137,7 @@ function auditCheck(
     at,
     actorKind: 'institution',
     actorId: check.institutionCode,
-    action: `oqs.confirm.${check.method}`,
+    action: check.action ?? `oqs.confirm.${check.method}`,
     personId: check.personId,
     target: confirmationId,
     outcome: succeeded ? 'allowed' : 'refused',
