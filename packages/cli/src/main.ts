@@ -3,10 +3,14 @@
  * Each subcommand lives in its own module under commands/ and registers itself here.
  */
 import { Command } from 'commander';
+import { registerImport } from './commands/import.js';
+import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
 
 const program = new Command();
 program.name('onshi').description('Onshi — オンライン資格確認 / マイナ保険証, open').version('0.1.0');
 registerServe(program);
+registerSeed(program);
+registerImport(program);
 
 await program.parseAsync(process.argv);

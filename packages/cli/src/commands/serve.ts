@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { buildApp } from '@onshi/server';
 import { defaultDb, openContext } from '../context.js';
+import { demoPeopleFromEnv, seedDemoIfEmpty } from '../seed/demo.js';
 
 /** `onshi serve`: the whole system on one port, on SQLite by default. */
 export function registerServe(program: Command): void {
@@ -16,6 +17,13 @@ export function registerServe(program: Command): void {
         throw new Error(`--port must be 0–65535, got ${opts.port}`);
       }
       const ctx = await openContext(opts.db);
+      const demo = await seedDemoIfEmpty(ctx, opts.db, demoPeopleFromEnv());
+      if (demo.seeded) {
+        console.log(
+          `empty database: seeded a demo population of ${String(demo.counts.persons)} people; ` +
+            `API credentials in ${demo.credentialsPath}`,
+        );
+      }
       const app = await buildApp({ ctx, logger: true });
       const close = async (): Promise<void> => {
         await app.close();
