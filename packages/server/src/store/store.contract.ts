@@ -606,6 +606,202 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         ).toHaveLength(1);
       });
 
+      it('keeps usage statistics as confirmations and claims arrive (seed 004, rules.md §9; decision 0115)', async () => {
+        await store.insurers.insertMany([
+          {
+            insurerNumber: '01350016',
+            name: '協会けんぽ 山口支部',
+            scheme: 'kyokai',
+            prefecture: '35',
+            branch: '山口支部',
+          },
+          {
+            insurerNumber: '01130012',
+            name: '協会けんぽ 東京支部',
+            scheme: 'kyokai',
+            prefecture: '13',
+            branch: '東京支部',
+          },
+        ]);
+        await store.institutions.upsert({
+          institutionCode: '3511111111',
+          name: '山口病院',
+          kind: 'hospital',
+          prefecture: '35',
+          address: '山口県山口市1-1',
+          oqsEnabled: true,
+          readerStatus: 'working',
+          consentItemsEnabled: ['medication', 'checkup'],
+          smartphoneReader: false,
+        });
+        const check = {
+          institutionCode: '3511111111',
+          qualificationId: null,
+          insurerNumber: '01350016',
+          authentication: null,
+          qualificationValidity: 1,
+          resultCode: 'ok',
+          referenceNumber: null,
+        };
+        await store.transaction(async (tx) => {
+          await tx.confirmations.insertMany([
+            {
+              ...check,
+              id: 'k1',
+              personId: 'p1',
+              at: '2025-09-01T00:00:00Z',
+              confirmedOn: '2025-09-01',
+              method: 'card',
+            },
+            {
+              ...check,
+              id: 'k2',
+              personId: 'p1',
+              at: '2025-09-08T00:00:00Z',
+              confirmedOn: '2025-09-08',
+              method: 'card',
+            },
+            {
+              ...check,
+              id: 'k3',
+              personId: 'p2',
+              at: '2025-09-08T00:00:00Z',
+              confirmedOn: '2025-09-08',
+              method: 'number',
+            },
+            {
+              ...check,
+              id: 'k4',
+              personId: 'p3',
+              at: '2025-09-09T00:00:00Z',
+              confirmedOn: '2025-09-09',
+              method: 'visual',
+              qualificationValidity: null,
+            },
+            // Refused before any lookup: not an オンライン資格確認利用件数.
+            {
+              ...check,
+              id: 'k5',
+              personId: null,
+              at: '2025-09-09T00:00:00Z',
+              confirmedOn: '2025-09-09',
+              method: 'card',
+              qualificationValidity: null,
+            },
+          ]);
+        });
+        // A later single record of the same person in the same month adds a check but not a person.
+        await store.confirmations.record({
+          ...check,
+          personId: 'p1',
+          at: '2025-09-20T00:00:00Z',
+          confirmedOn: '2025-09-20',
+          method: 'card',
+        });
+        const claim = {
+          insurerNumber: '01350016',
+          qualificationId: null,
+          institutionCode: '3511111111',
+          institutionKind: 'hospital' as const,
+          month: '2025-09',
+          days: 1,
+          points: 100,
+          totalCost: 1000,
+          insurerPaid: 700,
+          publicPaid: 0,
+          copayAmount: 300,
+        };
+        await store.claims.insertMany([
+          { ...claim, id: 'c1', personId: 'p1', kind: 'outpatient' },
+          { ...claim, id: 'c2', personId: 'p2', kind: 'outpatient' },
+          { ...claim, id: 'c3', personId: 'p3', kind: 'inpatient' },
+        ]);
+        const [sept] = await store.stats.sumUsage({ fromMonth: '2025-09', toMonth: '2025-09', groupBy: ['branch'] });
+        expect(sept).toEqual({
+          month: null,
+          branch: '35',
+          insurerNumber: null,
+          institutionKind: null,
+          institutionPrefecture: null,
+          cardChecks: 3,
+          numberChecks: 1,
+          bulkChecks: 0,
+          visualChecks: 1,
+          cardPersons: 1,
+          outpatientClaims: 2,
+          inpatientClaims: 1,
+        });
+        expect(
+          await store.stats.sumUsage({ fromMonth: '2025-10', toMonth: '2025-12', scheme: 'kyokai', groupBy: [] }),
+        ).toEqual([]);
+        expect(
+          (
+            await store.stats.sumUsage({
+              fromMonth: '2025-01',
+              toMonth: '2025-12',
+              groupBy: ['month', 'institutionKind'],
+            })
+          ).map((g) => [g.month, g.institutionKind, g.cardChecks]),
+        ).toEqual([['2025-09', 'hospital', 3]]);
+        expect(await store.stats.usageMonths()).toEqual(['2025-09']);
+      });
+
+      it('snapshots 利用登録率 per insurer at a month end (seed 004; decision 0115)', async () => {
+        await store.insurers.insertMany([
+          {
+            insurerNumber: '01350016',
+            name: '協会けんぽ 山口支部',
+            scheme: 'kyokai',
+            prefecture: '35',
+            branch: '山口支部',
+          },
+        ]);
+        await store.persons.insertMany([person('p1'), person('p2'), person('p3')]);
+        await member('p1', { insurerNumber: '01350016', number: '1' });
+        await member('p2', { insurerNumber: '01350016', number: '2' });
+        await member('p3', { insurerNumber: '01350016', number: '3', lostOn: '2025-09-15', lossReason: '99' });
+        const card = await store.cards.insert({
+          personId: 'p1',
+          kind: 'standard',
+          platform: null,
+          issuedOn: '2020-01-01',
+          expiresOn: '2030-01-01',
+          status: 'active',
+          statusChangedOn: null,
+        });
+        await store.cards.register({ personId: 'p1', cardId: card.id, registeredOn: '2025-09-10', channel: 'reader' });
+        expect(await store.stats.snapshotRegistrations('2025-08', '2025-08-31')).toBe(1);
+        expect(await store.stats.snapshotRegistrations('2025-09', '2025-09-30')).toBe(1);
+        expect(await store.stats.snapshotRegistrations('2025-09', '2025-09-30')).toBe(1);
+        expect(
+          await store.stats.sumRegistrations({
+            fromMonth: '2025-08',
+            toMonth: '2025-09',
+            groupBy: ['month', 'branch'],
+          }),
+        ).toEqual([
+          { month: '2025-08', branch: '35', insurerNumber: null, members: 3, registered: 0 },
+          { month: '2025-09', branch: '35', insurerNumber: null, members: 2, registered: 1 },
+        ]);
+      });
+
+      it('lists persons in id order page by page, and inserts consents in bulk', async () => {
+        await store.persons.insertMany([person('p3'), person('p1'), person('p2')]);
+        expect((await store.persons.list({ limit: 2 })).map((p) => p.id)).toEqual(['p1', 'p2']);
+        expect((await store.persons.list({ afterId: 'p2', limit: 2 })).map((p) => p.id)).toEqual(['p3']);
+        await store.consents.insertMany([
+          {
+            id: 'cs1',
+            institutionCode: '1311111111',
+            personId: 'p1',
+            items: ['medication'],
+            consentedAt: '2025-10-01T01:00:00.000Z',
+            expiresAt: '2025-10-02T01:00:00.000Z',
+          },
+        ]);
+        expect(await store.consents.listByPerson('p1')).toHaveLength(1);
+      });
+
       it('opens a consent for 24 hours at one institution only (rules.md §6)', async () => {
         await store.consents.record({
           institutionCode: '1311111111',

@@ -65,6 +65,7 @@ import {
   type StoreRepositories,
 } from '../types.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './database.js';
+import * as usageStats from './usageStats.js';
 import {
   bool,
   bytes,
@@ -978,6 +979,8 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       },
       findByBirthDate: (birthDate, limit) =>
         many('SELECT * FROM persons WHERE birth_date = ? ORDER BY id LIMIT ?', [birthDate, limit], toPerson),
+      list: (page) =>
+        many('SELECT * FROM persons WHERE id > ? ORDER BY id LIMIT ?', [page.afterId ?? '', page.limit], toPerson),
     },
 
     individualNumbers: {
@@ -1475,10 +1478,17 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     confirmations: {
       async record(input) {
         const c = withId(input);
-        await ex().insertMany('confirmations', CONFIRMATION_COLS, [confirmationValues(c)]);
+        await atomic(async (tx) => {
+          await tx.insertMany('confirmations', CONFIRMATION_COLS, [confirmationValues(c)]);
+          await usageStats.addConfirmationUsage(tx, [c]);
+        });
         return c;
       },
-      insertMany: (cs) => ex().insertMany('confirmations', CONFIRMATION_COLS, cs.map(confirmationValues)),
+      insertMany: (cs) =>
+        atomic(async (tx) => {
+          await tx.insertMany('confirmations', CONFIRMATION_COLS, cs.map(confirmationValues));
+          await usageStats.addConfirmationUsage(tx, cs);
+        }),
       listByPerson: (personId, fromAt, toAt) =>
         many(
           'SELECT * FROM confirmations WHERE person_id = ? AND at >= ? AND at < ? ORDER BY at, id',
@@ -1523,6 +1533,12 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         ),
       listByPerson: (personId) =>
         many('SELECT * FROM consents WHERE person_id = ? ORDER BY consented_at, id', [personId], toConsent),
+      insertMany: (cs) =>
+        ex().insertMany(
+          'consents',
+          ['id', 'institution_code', 'person_id', 'items', 'consented_at', 'expires_at'],
+          cs.map((c) => [c.id, c.institutionCode, c.personId, JSON.stringify(c.items), c.consentedAt, c.expiresAt]),
+        ),
     },
 
     clinicalRecords: {
@@ -1544,10 +1560,17 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     claims: {
       async insert(input) {
         const c = withId(input);
-        await ex().insertMany('claims', CLAIM_COLS, [claimValues(c)]);
+        await atomic(async (tx) => {
+          await tx.insertMany('claims', CLAIM_COLS, [claimValues(c)]);
+          await usageStats.addClaimUsage(tx, [c]);
+        });
         return c;
       },
-      insertMany: (cs) => ex().insertMany('claims', CLAIM_COLS, cs.map(claimValues)),
+      insertMany: (cs) =>
+        atomic(async (tx) => {
+          await tx.insertMany('claims', CLAIM_COLS, cs.map(claimValues));
+          await usageStats.addClaimUsage(tx, cs);
+        }),
       listByPerson: (personId, fromMonth, toMonth) =>
         many(
           'SELECT * FROM claims WHERE person_id = ? AND month >= ? AND month <= ? ORDER BY month, id',
@@ -1687,6 +1710,13 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           [limit],
           toJob,
         ),
+    },
+
+    stats: {
+      sumUsage: (query) => usageStats.sumUsage(ex(), query),
+      snapshotRegistrations: (month, asOf) => atomic((tx) => usageStats.snapshotRegistrations(tx, month, asOf)),
+      sumRegistrations: (query) => usageStats.sumRegistrations(ex(), query),
+      usageMonths: () => usageStats.usageMonths(ex()),
     },
 
     disasters: {
