@@ -34,6 +34,8 @@ export interface WireInput<Q extends RequestKind> {
   institutionCode: string;
   /** The response's CharacterCodeIdentifier (the request's ask, else its own encoding). */
   characterCodeIdentifier: '0' | '1';
+  /** The HTTP request (for Onshi's extension headers). */
+  request: FastifyRequest;
 }
 
 function formOf(request: FastifyRequest, raw: Buffer): WireForm {
@@ -129,6 +131,7 @@ export async function oqsExchange<Q extends RequestKind, S extends ResponseKind>
       message,
       institutionCode,
       characterCodeIdentifier: characterCodeIdentifierOf(encoding),
+      request,
     });
     payload = form === 'xml' ? serialiseXml(kinds.response, answer, encoding) : JSON.stringify(answer);
   } catch (thrown) {
@@ -198,8 +201,10 @@ export function messageResponses(
 /** One OQS message operation: its kinds, JSON path, summary and command. */
 export interface MessageRouteSpec<Q extends RequestKind, S extends ResponseKind> {
   kinds: { request: Q; response: S };
-  /** The JSON resource path; the XML form is always at /oqs/v1/xml/{request kind}. */
+  /** The JSON resource path; the XML form is at /oqs/v1/xml/{request kind} unless `xml` is false. */
   jsonPath: string;
+  /** Also register the XML path (default true; false for a second JSON operation on the same kind). */
+  xml?: boolean;
   summary: string;
   run: (input: WireInput<Q>) => Promise<MessageOf<S>>;
 }
@@ -216,22 +221,24 @@ export function messageRoutes<Q extends RequestKind, S extends ResponseKind>(
 ): void {
   const handler = (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
     oqsExchange(deps, request, reply, spec.kinds, spec.run);
-  scope.post(
-    `/oqs/v1/xml/${spec.kinds.request}`,
-    {
-      schema: {
-        tags: ['oqs'],
-        summary: `${spec.summary} — OQS XML`,
-        description:
-          'Send `Content-Type: application/xml` (UTF-8 or Shift_JIS as declared). The response uses the request ' +
-          'encoding unless CharacterCodeIdentifier asks for another; whole-message errors are XmlMsg with ' +
-          'SegmentOfResult 9 (YZK/TKK: ResultCode 2).',
-        body: messageBody(spec.kinds.request),
-        response: messageResponses(spec.kinds.response),
+  if (spec.xml !== false) {
+    scope.post(
+      `/oqs/v1/xml/${spec.kinds.request}`,
+      {
+        schema: {
+          tags: ['oqs'],
+          summary: `${spec.summary} — OQS XML`,
+          description:
+            'Send `Content-Type: application/xml` (UTF-8 or Shift_JIS as declared). The response uses the request ' +
+            'encoding unless CharacterCodeIdentifier asks for another; whole-message errors are XmlMsg with ' +
+            'SegmentOfResult 9 (YZK/TKK: ResultCode 2).',
+          body: messageBody(spec.kinds.request),
+          response: messageResponses(spec.kinds.response),
+        },
       },
-    },
-    handler,
-  );
+      handler,
+    );
+  }
   scope.post(
     spec.jsonPath,
     {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existingBulkWorker } from '../../commands/oqs/bulkWorker.js';
 import { parseXmlMessage, serialiseXml } from '../../formats/oqs-xml/index.js';
+import type { ReferenceNumberRegistrationInfo } from '../../formats/schemas.js';
 import { createTestServer, type TestServer } from '../../testing/harness.js';
 import { institutionCode, seedInstitution, seedMember } from '../../testing/oqsPatientFactories.js';
 
@@ -26,7 +27,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function registration(referenceNumber: string, number: string, symbol = '1234'): Record<string, string> {
+function registration(referenceNumber: string, number: string, symbol = '1234'): ReferenceNumberRegistrationInfo {
   return {
     referenceNumber,
     insurerNumber: '01130012',
