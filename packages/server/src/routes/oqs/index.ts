@@ -2,7 +2,10 @@ import type { App } from '../../app.js';
 import type { RouteDeps } from '../deps.js';
 import { registerBulkRoutes } from './bulk.js';
 import { registerConfirmRoutes } from './confirm.js';
+import { registerDisasterRoutes } from './disaster.js';
 import { registerInstitutionRoutes } from './institutions.js';
+import { registerMedicalInfoRoutes } from './medicalInfo.js';
+import { registerReferenceNumberRoutes } from './referenceNumbers.js';
 import { acceptXmlBodies } from './xmlBody.js';
 
 /**
@@ -14,6 +17,9 @@ export async function registerOqsRoutes(app: App, deps: RouteDeps): Promise<void
   acceptXmlBodies(app);
   registerInstitutionRoutes(app, deps);
   registerConfirmRoutes(app, deps);
+  registerDisasterRoutes(app, deps);
   registerBulkRoutes(app, deps);
+  registerReferenceNumberRoutes(app, deps);
+  registerMedicalInfoRoutes(app, deps);
   await Promise.resolve();
 }
