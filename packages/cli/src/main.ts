@@ -3,6 +3,7 @@
  * Each subcommand lives in its own module under commands/ and registers itself here.
  */
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerImport } from './commands/import.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
@@ -12,5 +13,6 @@ program.name('onshi').description('Onshi — オンライン資格確認 / マ�
 registerServe(program);
 registerSeed(program);
 registerImport(program);
+registerAudit(program);
 
 await program.parseAsync(process.argv);
