@@ -45,6 +45,10 @@ export function registerImport(program: Command): void {
           ...(opts.rejects === undefined ? {} : { rejectsPath: opts.rejects }),
           onProgress: (p) => {
             bar.update(p.totalBytes === 0 ? 100 : Math.floor((p.bytes / p.totalBytes) * 100), { rows: p.rows });
+            if (!process.stderr.isTTY) {
+              // Logs and supervising processes (and the kill -9 test) see progress without a terminal.
+              console.error(`import: ${String(p.rows)} rows read, ${String(p.rejects)} rejects`);
+            }
           },
         }).finally(() => {
           bar.stop();
