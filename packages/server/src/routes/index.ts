@@ -3,6 +3,7 @@ import type { RouteDeps } from './deps.js';
 import { registerAuthorityRoutes } from './authority/index.js';
 import { registerInsurerRoutes } from './insurer/index.js';
 import { registerOqsRoutes } from './oqs/index.js';
+import { registerStatsRoutes } from './stats/index.js';
 
 /**
  * Registers every area's routes. Each area lives in its own folder (routes/<area>/index.ts) and exports one
@@ -13,5 +14,6 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   registerInsurerRoutes(app, deps);
   registerAuthorityRoutes(app, deps);
   await registerOqsRoutes(app, deps);
+  registerStatsRoutes(app, deps);
   await Promise.resolve();
 }
