@@ -3,6 +3,7 @@ import type { RouteDeps } from './deps.js';
 import { registerAuthorityRoutes } from './authority/index.js';
 import { registerInsurerRoutes } from './insurer/index.js';
 import { registerOqsRoutes } from './oqs/index.js';
+import { registerPortalRoutes } from './portal/index.js';
 import { registerStatsRoutes } from './stats/index.js';
 
 /**
@@ -14,6 +15,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   registerInsurerRoutes(app, deps);
   registerAuthorityRoutes(app, deps);
   await registerOqsRoutes(app, deps);
+  registerPortalRoutes(app, deps);
   registerStatsRoutes(app, deps);
   await Promise.resolve();
 }
