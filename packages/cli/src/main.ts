@@ -7,6 +7,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerImport } from './commands/import.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
+import { registerSimulate } from './commands/simulate.js';
 
 const program = new Command();
 program.name('onshi').description('Onshi — オンライン資格確認 / マイナ保険証, open').version('0.1.0');
@@ -14,5 +15,6 @@ registerServe(program);
 registerSeed(program);
 registerImport(program);
 registerAudit(program);
+registerSimulate(program);
 
 await program.parseAsync(process.argv);
