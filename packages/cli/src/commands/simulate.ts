@@ -31,17 +31,16 @@ export function registerSimulate(program: Command): void {
         throw new Error(`--batch must be a whole number ≥ 1, got ${opts.batch}`);
       }
       const ctx = await openContext(opts.db);
-      const bar =
-        process.stderr.isTTY === true
-          ? new cliProgress.SingleBar(
-              {
-                stream: process.stderr,
-                format: '{bar} {percentage}% | {value}/{total} people | {eta_formatted} left',
-                hideCursor: true,
-              },
-              cliProgress.Presets.shades_classic,
-            )
-          : null;
+      const bar = process.stderr.isTTY
+        ? new cliProgress.SingleBar(
+            {
+              stream: process.stderr,
+              format: '{bar} {percentage}% | {value}/{total} people | {eta_formatted} left',
+              hideCursor: true,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
       let started = false;
       try {
         const t0 = performance.now();
