@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerCard } from './commands/card.js';
 import { registerImport } from './commands/import.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
@@ -14,6 +15,7 @@ program.name('onshi').description('Onshi — オンライン資格確認 / マ�
 registerServe(program);
 registerSeed(program);
 registerImport(program);
+registerCard(program);
 registerAudit(program);
 registerSimulate(program);
 
