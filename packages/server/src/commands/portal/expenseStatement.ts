@@ -11,12 +11,12 @@ const ROW_H = 7 * MM;
 const ROWS_PER_PAGE = 30;
 /** Columns: the six items of an insurer's 医療費通知 (documents-and-screens.md §3.1 [N1]) and the 診療区分. */
 const COLUMNS: { title: string; width: number; align: 'left' | 'right' }[] = [
-  { title: '療養を受けた年月', width: 26 * MM, align: 'left' },
-  { title: '療養を受けた者', width: 30 * MM, align: 'left' },
-  { title: '病院・診療所・薬局等の名称', width: 50 * MM, align: 'left' },
-  { title: '診療区分', width: 18 * MM, align: 'left' },
+  { title: '療養を受けた年月', width: 22 * MM, align: 'left' },
+  { title: '療養を受けた者', width: 26 * MM, align: 'left' },
+  { title: '病院・診療所・薬局等の名称', width: 46 * MM, align: 'left' },
+  { title: '診療区分', width: 16 * MM, align: 'left' },
   { title: '支払った医療費の額（円）', width: 26 * MM, align: 'right' },
-  { title: '保険者等の名称', width: 30 * MM, align: 'left' },
+  { title: '保険者等の名称', width: 44 * MM, align: 'left' },
 ];
 
 function drawRow(doc: Pdf, cells: string[], y: number, header: boolean): void {

@@ -49,7 +49,7 @@ export async function myInformation(deps: PortalDeps, personId: string, baseUrl:
     birthDateWareki: formatWareki(person.birthDate),
     registration,
     qualifications: qualifications.current,
-    verifyUrl: `${baseUrl}${MY_INFORMATION_VERIFY_PATH}/${encodeURIComponent(token)}`,
+    verifyUrl: `${baseUrl}${MY_INFORMATION_VERIFY_PATH}?t=${encodeURIComponent(token)}`,
     verifyUntil: new Date(exp).toISOString(),
     notice: {
       ja: 'カードリーダーが使えないときは、マイナンバーカードと一緒にこの画面（又はPDF）を受付でご提示ください。',

@@ -318,18 +318,18 @@ export function registerPortalRoutes(app: App, deps: RouteDeps): void {
   );
 
   app.get(
-    '/portal/v1/my-information/verifications/:token',
+    '/portal/v1/my-information/verifications',
     {
       schema: {
         tags,
         summary: 'Reception verifies a わたしの情報 QR code (institution credential): today’s qualification',
-        params: S.TokenParams,
+        querystring: S.TokenQuery,
         response: { 200: S.VerificationResponse, ...S.errorResponses },
       },
     },
     async (request) => {
       const { institutionCode } = await deps.auth.require(request, 'institution');
-      return verifyMyInformation(deps, { token: request.params.token, institutionCode });
+      return verifyMyInformation(deps, { token: request.query.t, institutionCode });
     },
   );
 

@@ -142,7 +142,9 @@ export const MyInformationResponse = Type.Object({
   verifyUntil: Type.String(),
   notice: Bilingual,
 });
-export const TokenParams = Type.Object({ token: Type.String({ minLength: 8, maxLength: 1000 }) });
+export const TokenQuery = Type.Object({
+  t: Type.String({ minLength: 8, maxLength: 1000, description: 'The token from the わたしの情報 QR code' }),
+});
 export const VerificationResponse = Type.Object({
   valid: Type.Literal(true),
   asOf: Type.String(),
