@@ -20,6 +20,7 @@ import type {
 } from '../../store/types.js';
 import { documentValidOn } from '../insurer/printedDocument.js';
 import { rateSchemeOf } from '../insurer/schemes.js';
+import { certificateDate } from '../oqs/cardState.js';
 import { PORTAL_ERRORS } from './errors.js';
 import { today, type PortalDeps } from './session.js';
 
@@ -148,6 +149,14 @@ async function duePersonOf(
   if (card !== undefined) {
     due.cardKind = card.kind;
     due.cardExpiry = card.expiresOn;
+    const auth = (await repos.certificates.listByCard(card.id))
+      .filter((c) => c.kind === 'auth' && c.revokedAt === null)
+      .map((c) => certificateDate(c.notAfter))
+      .sort()
+      .at(-1);
+    if (auth !== undefined) {
+      due.certificateExpiry = auth;
+    }
   }
   due.registrationCancelled = (await repos.cards.registrations(person.id)).some(
     (r) => r.unregisteredOn !== null && compareDates(r.unregisteredOn, date) <= 0,
