@@ -23,7 +23,7 @@ import { confirmByCard, type CardProof } from '../oqs/confirmByCard.js';
 import type { ConsentAnswer } from '../oqs/consent.js';
 import { requireInstitution } from '../oqs/institutions.js';
 import { PATIENT_SCREENS, READER_ERRORS, patientScreenFor, type PatientScreen } from './errors.js';
-import { writeWalletFile, type WalletCard, type WalletFile } from './wallet.js';
+import { readWalletFile, writeWalletFile, type WalletCard, type WalletFile } from './wallet.js';
 
 /** What the bridge's commands need: the context and the audit log (a route passes its RouteDeps). */
 export interface ReaderDeps {
@@ -140,6 +140,16 @@ export class ReaderBridge {
     this.wallet = structuredClone(wallet);
     this.walletPath = path;
     this.sessions.clear();
+  }
+
+  /**
+   * Loads the wallet file the card authority wrote (`issueDemoWallet`: `onshi seed`, `onshi card wallet`); chip
+   * counters are written back to it. Returns the number of cards. `onshi serve` calls this at start.
+   */
+  async loadWallet(path: string): Promise<number> {
+    const wallet = await readWalletFile(path);
+    this.useWallet(wallet, path);
+    return wallet.cards.length;
   }
 
   /** The wallet's cards, labels and kinds only. */

@@ -80,7 +80,9 @@ export function parseWallet(value: unknown): WalletFile {
     seen.add(card.id);
     checked.push(card);
   }
-  return { format: 'onshi-demo-wallet/1', cards: checked };
+  // Fields the bridge does not use (createdAt, asOf, a card's scenario…) are kept, so a write-back loses nothing.
+  const kept: Record<string, unknown> = Object.fromEntries(Object.entries(value));
+  return { ...kept, format: 'onshi-demo-wallet/1', cards: checked };
 }
 
 /** Reads a wallet file written by the card authority's demo wallet step. */

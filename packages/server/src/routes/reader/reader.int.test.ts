@@ -1,5 +1,9 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { institutionCodeCheckDigit } from '@onshi/core';
+import { issueDemoWallet } from '../../commands/authority/demoWallet.js';
 import { holderFaceSeed, issueCard } from '../../commands/authority/issueCard.js';
 import { readerBridgeOf } from '../../commands/reader/bridge.js';
 import { parseWallet } from '../../commands/reader/wallet.js';
@@ -163,5 +167,47 @@ describe('reader bridge /reader/v1', () => {
   it('a wallet file of another format is refused with a coded error', () => {
     expect(() => parseWallet({ format: 'other', cards: [] })).toThrow(AppError);
     expect(() => parseWallet({ format: 'onshi-demo-wallet/1', cards: [{ id: 'x' }] })).toThrow(AppError);
+  });
+
+  it("loads the card authority's demo wallet file (issueDemoWallet) and writes chip counters back to it", async () => {
+    const person = await server.ctx.store.persons.insert({
+      nameKanji: '財布 太郎',
+      nameKana: 'サイフ タロウ',
+      birthDate: '1975-05-05',
+      sex: 'male',
+      address: '東京都',
+      postalCode: '100-0001',
+      prefecture: '13',
+    });
+    const wallet = await issueDemoWallet(server.ctx, { people: 1, personIds: [person.id] });
+    const dir = await mkdtemp(join(tmpdir(), 'onshi-wallet-'));
+    const path = join(dir, 'wallet.json');
+    await writeFile(path, JSON.stringify(wallet));
+    const bridge = readerBridgeOf(server.ctx);
+    await expect(bridge.loadWallet(path)).resolves.toBe(wallet.cards.length);
+    const listed = bridge.listCards();
+    expect(listed.map((c) => c.kind)).toContain('other');
+    const standard = listed.find((c) => c.kind === 'standard');
+    expect(standard).toBeDefined();
+    const started = await server.app.inject({
+      method: 'POST',
+      url: '/reader/v1/sessions',
+      headers: { authorization: token },
+      payload: { cardId: standard?.id },
+    });
+    const sessionId = started.json<{ sessionId: string }>().sessionId;
+    await server.app.inject({
+      method: 'POST',
+      url: `/reader/v1/sessions/${sessionId}/pin`,
+      headers: { authorization: token },
+      payload: { pin: '0000' },
+    });
+    const written: unknown = JSON.parse(await readFile(path, 'utf8'));
+    expect(written).toMatchObject({ format: 'onshi-demo-wallet/1', asOf: wallet.asOf });
+    const card = (
+      written as { cards: { id: string; image: { pins: Record<string, { remaining: number } | null> } }[] }
+    ).cards.find((c) => c.id === standard?.id);
+    expect(Object.values(card?.image.pins ?? {}).some((p) => p?.remaining === 2)).toBe(true);
+    await rm(dir, { recursive: true, force: true });
   });
 });
