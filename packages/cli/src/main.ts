@@ -3,6 +3,7 @@
  * Each subcommand lives in its own module under commands/ and registers itself here.
  */
 import { Command } from 'commander';
+import { registerAgent } from './commands/agent.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCard } from './commands/card.js';
 import { registerImport } from './commands/import.js';
@@ -17,6 +18,7 @@ registerSeed(program);
 registerImport(program);
 registerCard(program);
 registerAudit(program);
+registerAgent(program);
 registerSimulate(program);
 
 await program.parseAsync(process.argv);
