@@ -21,7 +21,8 @@ export function registerServe(program: Command): void {
       if (demo.seeded) {
         console.log(
           `empty database: seeded a demo population of ${String(demo.counts.persons)} people; ` +
-            `API credentials in ${demo.credentialsPath}`,
+            `API credentials in ${demo.credentialsPath}` +
+            (demo.walletPath === null ? '' : `; kiosk wallet in ${demo.walletPath}`),
         );
       }
       const app = await buildApp({ ctx, logger: true });

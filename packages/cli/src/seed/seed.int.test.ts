@@ -8,6 +8,7 @@ import { openContext } from '../context.js';
 import { credentialsPathFor, issueSeedCredentials, writeCredentialsFile, type CredentialsFile } from './credentials.js';
 import { seedDemoIfEmpty } from './demo.js';
 import { SeedError, seedPopulation } from './seedPopulation.js';
+import { seedWallet, walletPathFor } from './wallet.js';
 
 let dir: string;
 beforeEach(() => {
@@ -102,16 +103,40 @@ describe('onshi seed (issue 4 "A synthetic Japan")', () => {
   });
 });
 
+describe('onshi seed --wallet K (issue 4: certificates for a small subset, by the card authority)', () => {
+  it('issues K seeded persons real cards with certificates and writes the wallet file with mode 0600', async () => {
+    const db = join(dir, 'w.db');
+    const ctx = await openContext(db, clock);
+    try {
+      await seedPopulation(ctx.store, { ...OPTIONS, people: 200 });
+      const result = await seedWallet(ctx, { db, count: 2, asOf: '2026-04-01' });
+      expect(result.path).toBe(walletPathFor(db));
+      expect(statSync(result.path!).mode & 0o777).toBe(0o600);
+      const wallet = JSON.parse(readFileSync(result.path!, 'utf8')) as {
+        format: string;
+        cards: { cardId: string | null }[];
+      };
+      expect(wallet.format).toBe('onshi-demo-wallet/1');
+      const issued = wallet.cards.filter((c) => c.cardId !== null);
+      expect(issued).toHaveLength(result.cards);
+      expect(result.cards).toBeGreaterThanOrEqual(2);
+      expect((await ctx.store.certificates.listByCard(issued[0]!.cardId!)).length).toBeGreaterThan(0);
+    } finally {
+      await ctx.store.close();
+    }
+  }, 300_000);
+});
+
 describe('onshi serve on an empty database (issue 4: "npm start seeds a small demo population")', () => {
   it('seeds a demo population once and writes the credentials file; a second start leaves the data alone', async () => {
     const db = join(dir, 'demo.db');
     const ctx = await openContext(db, clock);
     try {
-      const first = await seedDemoIfEmpty(ctx, db, 120);
+      const first = await seedDemoIfEmpty(ctx, db, 120, 0);
       expect(first).toMatchObject({ seeded: true, credentialsPath: `${db}.credentials.json` });
       expect(await ctx.store.persons.count()).toBe(120);
       expect(statSync(`${db}.credentials.json`).mode & 0o777).toBe(0o600);
-      expect(await seedDemoIfEmpty(ctx, db, 120)).toEqual({ seeded: false });
+      expect(await seedDemoIfEmpty(ctx, db, 120, 0)).toEqual({ seeded: false });
       expect(await ctx.store.persons.count()).toBe(120);
     } finally {
       await ctx.store.close();
