@@ -14,6 +14,8 @@ describe('credentials (architecture.md: each surface authenticates with its own 
 
   it('refuses malformed ids and tokens', () => {
     expect(principalOf('insurer:123')).toBeUndefined();
+    expect(principalOf('insurer:1234567')).toBeUndefined();
+    expect(principalOf('insurer:138057')).toEqual({ kind: 'insurer', insurerNumber: '138057' });
     expect(principalOf('institution:13111111110')).toBeUndefined();
     expect(principalOf('authority:x')).toBeUndefined();
     expect(parseToken('nodot')).toBeUndefined();

@@ -21,7 +21,7 @@ export interface IssuedCredential {
   token: string;
 }
 
-/** The credential id of a principal: `insurer:01130012`, `institution:1311111111`, `authority`, `analyst`. */
+/** The credential id of a principal: `insurer:01130012` (国保: six digits, `insurer:138057`), `institution:1311111111`, `authority`, `analyst`. */
 export function credentialId(principal: Principal): string {
   switch (principal.kind) {
     case 'insurer':
@@ -37,7 +37,7 @@ export function credentialId(principal: Principal): string {
 /** Parses a credential id back to its principal; undefined for anything else. */
 export function principalOf(id: string): Principal | undefined {
   const [kind, key] = id.split(':', 2);
-  if (kind === 'insurer' && key !== undefined && /^\d{8}$/.test(key)) {
+  if (kind === 'insurer' && key !== undefined && /^(\d{6}|\d{8})$/.test(key)) {
     return { kind, insurerNumber: key };
   }
   if (kind === 'institution' && key !== undefined && /^\d{10}$/.test(key)) {
