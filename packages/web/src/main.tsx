@@ -4,6 +4,7 @@ import { institutionOfToken, loadToken, saveToken } from './api.js';
 import { LangContext, bi, useLang, type Lang } from './i18n.js';
 import { Kiosk } from './kiosk/Kiosk.js';
 import { Reception } from './reception/Reception.js';
+import { StatsDashboard } from './stats/Dashboard.js';
 
 /*
  * One web app, one area per path (architecture.md): /kiosk (the reader's screens) and /reception (the counter).
@@ -69,7 +70,9 @@ function App() {
   const path = window.location.pathname;
   const institutionCode = token === null ? null : institutionOfToken(token);
   let screen;
-  if (path.startsWith('/kiosk') || path.startsWith('/reception')) {
+  if (path.startsWith('/stats')) {
+    screen = <StatsDashboard />;
+  } else if (path.startsWith('/kiosk') || path.startsWith('/reception')) {
     if (token === null || institutionCode === null) {
       screen = <TokenForm onToken={setToken} />;
     } else if (path.startsWith('/kiosk')) {
