@@ -204,6 +204,32 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect([...page1, ...page2].map((q) => q.id).sort()).toEqual([insured.id, dep.id].sort());
       });
 
+      it('finds an insurer’s members by kana prefix (spaces ignored) and birth date, in kana order (issue 9 console)', async () => {
+        await store.persons.insertMany([
+          person('p1'),
+          person('p2', { nameKana: 'ヤマダ　ハナコ', birthDate: '1985-01-01' }),
+          person('p3', { nameKana: 'ヤマモト タロウ' }),
+          person('p4', { nameKana: 'ヤマダ タロウ' }),
+          person('p5', { nameKana: 'ヤマ%ダ' }),
+        ]);
+        const q1 = await member('p1');
+        const q2 = await member('p2', { number: '5679' });
+        const q3 = await member('p3', { number: '5680' });
+        await member('p4', { insurerNumber: '06130012' });
+        const q5 = await member('p5', { number: '5681' });
+        const search = (q: { nameKanaPrefix?: string; birthDate?: string; limit?: number }) =>
+          store.qualifications
+            .searchByPerson({ insurerNumber: '01130012', limit: q.limit ?? 10, ...q })
+            .then((list) => list.map((x) => x.id));
+        expect(await search({ nameKanaPrefix: 'ヤマダ' })).toEqual([q1.id, q2.id]);
+        expect(await search({ nameKanaPrefix: 'ヤマダハ' })).toEqual([q2.id]);
+        expect(await search({ nameKanaPrefix: 'ヤマダ タ' })).toEqual([q1.id]);
+        expect(await search({ nameKanaPrefix: 'ヤマ%' })).toHaveLength(1);
+        expect((await search({ birthDate: '1980-04-02' })).sort()).toEqual([q1.id, q3.id, q5.id].sort());
+        expect(await search({ nameKanaPrefix: 'ヤマ', birthDate: '1985-01-01' })).toEqual([q2.id]);
+        expect(await search({ nameKanaPrefix: 'ヤマ', limit: 2 })).toHaveLength(2);
+      });
+
       it('keeps effective-dated co-pay rates with their history (rules.md §2)', async () => {
         await store.persons.insert(person('p1'));
         const q = await member('p1');

@@ -640,6 +640,16 @@ export interface QualificationRepository {
   dependantsOf(insuredQualificationId: string): Promise<Qualification[]>;
   /** An insurer's qualifications in id order (batch jobs, exports). */
   listByInsurer(insurerNumber: string, page: Page): Promise<Qualification[]>;
+  /**
+   * An insurer's qualifications whose person's カナ氏名 starts with `nameKanaPrefix` (spaces ignored on both sides)
+   * and/or who was born on `birthDate`, in kana then id order, at most `limit`: the insurer console's search (issue 9).
+   */
+  searchByPerson(query: {
+    insurerNumber: string;
+    nameKanaPrefix?: string;
+    birthDate?: string;
+    limit: number;
+  }): Promise<Qualification[]>;
   countByInsurer(insurerNumber: string, asOf: string): Promise<number>;
   /**
    * Records a new effective-dated value: open rows of the same slot (kind; kind + category for 特定疾病) that

@@ -1091,6 +1091,26 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           [insurerNumber, page.afterId ?? '', page.limit],
           toQualification,
         ),
+      searchByPerson(query) {
+        const where = ['q.insurer_number = ?'];
+        const params: SqlValue[] = [query.insurerNumber];
+        if (query.nameKanaPrefix !== undefined) {
+          const prefix = query.nameKanaPrefix.replace(/[ \u3000]/g, '').replace(/[\\%_]/g, (c) => `\\${c}`);
+          where.push(`REPLACE(REPLACE(p.name_kana, ' ', ''), '\u3000', '') LIKE ? ESCAPE '\\'`);
+          params.push(`${prefix}%`);
+        }
+        if (query.birthDate !== undefined) {
+          where.push('p.birth_date = ?');
+          params.push(query.birthDate);
+        }
+        const columns = QUALIFICATION_COLS.map((c) => `q.${c}`).join(', ');
+        return many(
+          `SELECT ${columns} FROM qualifications q JOIN persons p ON p.id = q.person_id ` +
+            `WHERE ${where.join(' AND ')} ORDER BY p.name_kana, q.id LIMIT ?`,
+          [...params, query.limit],
+          toQualification,
+        );
+      },
       async countByInsurer(insurerNumber, asOf) {
         const row = await ex().get(
           'SELECT COUNT(*) AS n FROM qualifications WHERE insurer_number = ? AND acquired_on <= ? ' +
