@@ -204,7 +204,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect([...page1, ...page2].map((q) => q.id).sort()).toEqual([insured.id, dep.id].sort());
       });
 
-      it('finds an insurer’s members by kana prefix (spaces ignored) and birth date, in kana order (issue 9 console)', async () => {
+      it('finds an insurer’s members by 記号・番号 (any 枝番), kana prefix (spaces ignored) and birth date (issue 9 console)', async () => {
         await store.persons.insertMany([
           person('p1'),
           person('p2', { nameKana: 'ヤマダ　ハナコ', birthDate: '1985-01-01' }),
@@ -217,9 +217,15 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         const q3 = await member('p3', { number: '5680' });
         await member('p4', { insurerNumber: '06130012' });
         const q5 = await member('p5', { number: '5681' });
-        const search = (q: { nameKanaPrefix?: string; birthDate?: string; limit?: number }) =>
+        const search = (q: {
+          symbol?: string;
+          number?: string;
+          nameKanaPrefix?: string;
+          birthDate?: string;
+          limit?: number;
+        }) =>
           store.qualifications
-            .searchByPerson({ insurerNumber: '01130012', limit: q.limit ?? 10, ...q })
+            .search({ insurerNumber: '01130012', limit: q.limit ?? 10, ...q })
             .then((list) => list.map((x) => x.id));
         expect(await search({ nameKanaPrefix: 'ヤマダ' })).toEqual([q1.id, q2.id]);
         expect(await search({ nameKanaPrefix: 'ヤマダハ' })).toEqual([q2.id]);
@@ -228,6 +234,10 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect((await search({ birthDate: '1980-04-02' })).sort()).toEqual([q1.id, q3.id, q5.id].sort());
         expect(await search({ nameKanaPrefix: 'ヤマ', birthDate: '1985-01-01' })).toEqual([q2.id]);
         expect(await search({ nameKanaPrefix: 'ヤマ', limit: 2 })).toHaveLength(2);
+        const dependant = await member('p3', { number: '5678', branch: '02', relationship: 'dependant' });
+        expect((await search({ symbol: '１２３４', number: '5678' })).sort()).toEqual([q1.id, dependant.id].sort());
+        expect(await search({ symbol: '1234', number: '567' })).toEqual([]);
+        expect(await search({ symbol: '1234', number: '5678', nameKanaPrefix: 'ヤマモト' })).toEqual([dependant.id]);
       });
 
       it('keeps effective-dated co-pay rates with their history (rules.md §2)', async () => {

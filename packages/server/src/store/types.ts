@@ -641,11 +641,15 @@ export interface QualificationRepository {
   /** An insurer's qualifications in id order (batch jobs, exports). */
   listByInsurer(insurerNumber: string, page: Page): Promise<Qualification[]>;
   /**
-   * An insurer's qualifications whose person's カナ氏名 starts with `nameKanaPrefix` (spaces ignored on both sides)
-   * and/or who was born on `birthDate`, in kana then id order, at most `limit`: the insurer console's search (issue 9).
+   * An insurer's qualifications matching every criterion given: 記号・番号 (`symbol`, `number`, width-folded; any
+   * 枝番, so a household is listed together), the person's カナ氏名 starting with `nameKanaPrefix` (spaces ignored on
+   * both sides), the person's `birthDate`; in kana then id order, at most `limit`. The insurer console's search
+   * (issue 9); it scans the insurer's members, so it is a staff lookup, never a hot path.
    */
-  searchByPerson(query: {
+  search(query: {
     insurerNumber: string;
+    symbol?: string | null;
+    number?: string;
     nameKanaPrefix?: string;
     birthDate?: string;
     limit: number;

@@ -1091,13 +1091,23 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           [insurerNumber, page.afterId ?? '', page.limit],
           toQualification,
         ),
-      searchByPerson(query) {
+      search(query) {
+        const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         const where = ['q.insurer_number = ?'];
         const params: SqlValue[] = [query.insurerNumber];
+        if (query.number !== undefined) {
+          const key = memberKey({
+            insurerNumber: query.insurerNumber,
+            symbol: query.symbol ?? null,
+            number: query.number,
+            branch: null,
+          });
+          where.push(`q.member_key LIKE ? ESCAPE '\\'`);
+          params.push(likePrefix(key));
+        }
         if (query.nameKanaPrefix !== undefined) {
-          const prefix = query.nameKanaPrefix.replace(/[ \u3000]/g, '').replace(/[\\%_]/g, (c) => `\\${c}`);
           where.push(`REPLACE(REPLACE(p.name_kana, ' ', ''), '\u3000', '') LIKE ? ESCAPE '\\'`);
-          params.push(`${prefix}%`);
+          params.push(likePrefix(query.nameKanaPrefix.replace(/[ \u3000]/g, '')));
         }
         if (query.birthDate !== undefined) {
           where.push('p.birth_date = ?');
