@@ -1,0 +1,292 @@
+/**
+ * The OQS service under load (issue 6 "Must show"), on a seeded SQLite database of ctx.people people, with the
+ * load from a separate process over loopback (bench/load/loadgen.ts, keep-alive node:http):
+ * - `hello_world_rps`: a bare Fastify JSON route in the same server (the ceiling of this machine and stack);
+ * - `confirm_by_number_rps`: POST /oqs/v1/qualification-confirmations (JSON OQSsiquc01req) for random members;
+ * - `confirm_by_card_rps`: POST /oqs/v1/reader/confirmations, PIN path — each request a fresh single-use challenge
+ *   pre-signed by a real virtual chip from the seed's wallet, so the server verifies signature, certificate chain
+ *   and CRL every time;
+ * - `confirm_by_number_ratio` / `confirm_by_card_ratio`: each ÷ hello_world_rps (targets ≥ 0.3 / ≥ 0.2);
+ * - `confirm_by_number_p99_ms_at_1000rps` / `confirm_by_card_p99_ms_at_1000rps`: p99 latency at a fixed offered
+ *   load of 1,000 requests/s (open loop) for about 10 s (target ≤ 20 ms).
+ * The seeded database is cached in ctx.workDir/oqs/ and reused. Every phase is bounded in time.
+ */
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { CardReader, VirtualChip } from '@onshi/card';
+import { institutionCodeCheckDigit, systemClock, tokyoDate } from '@onshi/core';
+import type { BenchContext } from '../run.js';
+import type { LoadConfig, LoadResult } from '../load/loadgen.js';
+import { openContext } from '../../packages/cli/src/context.js';
+import { seedPopulation } from '../../packages/cli/src/seed/seedPopulation.js';
+import { seedWallet, walletPathFor } from '../../packages/cli/src/seed/wallet.js';
+import { buildApp } from '../../packages/server/src/app.js';
+import { cardAuthorityOf } from '../../packages/server/src/commands/authority/cardAuthority.js';
+import type { DemoWallet } from '../../packages/server/src/commands/authority/demoWallet.js';
+import { issueChallenge } from '../../packages/server/src/commands/oqs/challenge.js';
+import { hashSecret, issueCredential } from '../../packages/server/src/http/auth.js';
+
+const run$ = promisify(execFile);
+const HERE = import.meta.dirname;
+const WALLET_CARDS = 60;
+const CLOSED_SECONDS = 5;
+const OPEN_SECONDS = 10;
+const OPEN_RATE = 1000;
+const CONCURRENCY = 64;
+const READER_ID = 'BENCH-READER-1';
+/** Challenges live 60 s from issue: signing plus the run must stay well inside it. */
+const SIGNING_BUDGET_MS = 35_000;
+
+function institutionCode(): string {
+  const first9 = '131999990';
+  return `${first9}${String(institutionCodeCheckDigit(first9))}`;
+}
+
+/** The cached seeded database, built on first use (population + a wallet of real cards). */
+async function seededDb(ctx: BenchContext): Promise<string> {
+  const folder = join(ctx.workDir, 'oqs');
+  mkdirSync(folder, { recursive: true });
+  const db = join(folder, `seed-${String(ctx.people)}.db`);
+  const done = `${db}.done`;
+  if (existsSync(done) && existsSync(db)) {
+    return db;
+  }
+  for (const suffix of ['', '-wal', '-shm', '.secrets.json', '.wallet.json', '.done']) {
+    rmSync(`${db}${suffix}`, { force: true });
+  }
+  const asOf = tokyoDate(systemClock.now());
+  const started = performance.now();
+  const seedCtx = await openContext(db);
+  try {
+    await seedPopulation(seedCtx.store, { people: ctx.people, seed: 1, asOf });
+    await seedWallet(seedCtx, { db, count: WALLET_CARDS, asOf });
+  } finally {
+    await seedCtx.store.close();
+  }
+  writeFileSync(done, `${asOf}\n`);
+  console.log(`# oqs: seeded ${String(ctx.people)} people in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return db;
+}
+
+/** Random members in force, as clinics would type them (JSON OQSsiquc01req bodies). */
+function numberBodies(db: string, code: string, count: number): string[] {
+  const raw = new Database(db, { readonly: true });
+  try {
+    const rows = raw
+      .prepare(
+        `SELECT q.insurer_number AS insurerNumber, q.symbol, q.number, q.branch, p.birth_date AS birthDate
+           FROM qualifications q JOIN persons p ON p.id = q.person_id
+          WHERE q.lost_on IS NULL ORDER BY random() LIMIT ?`,
+      )
+      .all(count) as {
+      insurerNumber: string;
+      symbol: string | null;
+      number: string;
+      branch: string | null;
+      birthDate: string;
+    }[];
+    return rows.map((r) =>
+      JSON.stringify({
+        messageHeader: { medicalInstitutionCode: code },
+        messageBody: {
+          qualificationConfirmSearchInfo: {
+            insurerNumber: r.insurerNumber,
+            ...(r.symbol !== null ? { insuredCardSymbol: r.symbol } : {}),
+            insuredIdentificationNumber: r.number,
+            ...(r.branch !== null ? { insuredBranchNumber: r.branch } : {}),
+            birthdate: r.birthDate.replaceAll('-', ''),
+          },
+        },
+      }),
+    );
+  } finally {
+    raw.close();
+  }
+}
+
+async function load(config: LoadConfig, workDir: string): Promise<LoadResult> {
+  const path = join(workDir, 'oqs', `load-${String(process.pid)}.json`);
+  writeFileSync(path, JSON.stringify(config));
+  try {
+    const { stdout } = await run$(process.execPath, ['--import', 'tsx', join(HERE, '..', 'load', 'loadgen.ts'), path], {
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 120_000,
+    });
+    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadResult;
+    if (result.errors > 0) {
+      console.log(`# oqs: ${String(result.errors)} non-2xx answers ${JSON.stringify(result.statuses)}`);
+    }
+    return result;
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+export async function run(ctx: BenchContext): Promise<void> {
+  const db = await seededDb(ctx);
+  const server = await openContext(db);
+  const app = await buildApp({ ctx: server });
+  app.get('/bench/hello', () => ({ hello: 'world' }));
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    await (await cardAuthorityOf(server)).sync();
+    const code = institutionCode();
+    await server.store.institutions.upsert({
+      institutionCode: code,
+      name: 'ベンチ診療所',
+      kind: 'clinic',
+      prefecture: '13',
+      address: '東京都',
+      oqsEnabled: true,
+      readerStatus: 'working',
+      consentItemsEnabled: ['medication', 'checkup'],
+      smartphoneReader: false,
+    });
+    const credential = issueCredential({ kind: 'institution', institutionCode: code });
+    await server.store.credentials.put({
+      id: credential.id,
+      subjectKind: 'institution',
+      subjectId: code,
+      secretHash: hashSecret(credential.secret),
+      label: 'bench',
+      createdAt: systemClock.now().toISOString(),
+    });
+    const headers = { authorization: `Bearer ${credential.token}`, 'content-type': 'application/json' };
+    const base = { headers, singleUse: false, concurrency: CONCURRENCY, rate: OPEN_RATE, warmup: 0 };
+
+    // hello world
+    const hello = await load(
+      {
+        ...base,
+        url: `${address}/bench/hello`,
+        method: 'GET',
+        headers: {},
+        bodies: [],
+        mode: 'closed',
+        durationMs: CLOSED_SECONDS * 1000,
+        warmup: 2000,
+      },
+      ctx.workDir,
+    );
+    ctx.record('hello_world_rps', Math.round(hello.rps));
+
+    // by number
+    const bodies = numberBodies(db, code, 5000);
+    const byNumberUrl = `${address}/oqs/v1/qualification-confirmations`;
+    const byNumber = await load(
+      {
+        ...base,
+        url: byNumberUrl,
+        method: 'POST',
+        bodies,
+        mode: 'closed',
+        durationMs: CLOSED_SECONDS * 1000,
+        warmup: 2000,
+      },
+      ctx.workDir,
+    );
+    ctx.record('confirm_by_number_rps', Math.round(byNumber.rps));
+    ctx.record('confirm_by_number_ratio', Math.round((byNumber.rps / hello.rps) * 1000) / 1000);
+    const byNumberOpen = await load(
+      { ...base, url: byNumberUrl, method: 'POST', bodies, mode: 'open', durationMs: OPEN_SECONDS * 1000 },
+      ctx.workDir,
+    );
+    ctx.record('confirm_by_number_p99_ms_at_1000rps', Math.round(byNumberOpen.p99Ms * 10) / 10);
+
+    // by card: real chips from the wallet sign fresh challenges (PIN path)
+    const wallet = JSON.parse(readFileSync(walletPathFor(db), 'utf8')) as DemoWallet;
+    const chips = wallet.cards
+      .filter((c) => c.scenario === 'standard' && c.image !== null && c.pins !== null)
+      .map((c) => ({ chip: VirtualChip.fromImage(c.image), pin: c.pins?.authentication ?? '' }));
+    if (chips.length === 0) {
+      throw new Error('the wallet holds no standard PIN cards');
+    }
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const reader = new CardReader({
+      readerId: READER_ID,
+      institutionCode: code,
+      privateKeyPkcs8: new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' })),
+      certificateDer: new Uint8Array(0),
+    });
+    const presign = (count: number): { bodies: string[]; msPerSignature: number } => {
+      const out: string[] = [];
+      const started = performance.now();
+      for (let i = 0; i < count; i += 1) {
+        const card = chips[i % chips.length];
+        if (card === undefined) {
+          break;
+        }
+        const issued = issueChallenge(server, code, READER_ID);
+        const signed = reader.signChallenge(card.chip, Buffer.from(issued.challenge, 'base64url'), card.pin);
+        if (!signed.ok) {
+          throw new Error(`card signing failed: ${signed.code}`);
+        }
+        out.push(
+          JSON.stringify({
+            readerId: READER_ID,
+            challengeId: issued.challengeId,
+            pin: {
+              signature: Buffer.from(signed.signature).toString('base64url'),
+              certificate: Buffer.from(signed.certificate).toString('base64url'),
+            },
+          }),
+        );
+        if (performance.now() - started > SIGNING_BUDGET_MS) {
+          break;
+        }
+      }
+      return { bodies: out, msPerSignature: (performance.now() - started) / Math.max(out.length, 1) };
+    };
+    const byCardUrl = `${address}/oqs/v1/reader/confirmations`;
+    const probe = presign(1);
+    const probeAnswer = await fetch(byCardUrl, { method: 'POST', headers, body: probe.bodies[0] });
+    if (probeAnswer.status !== 200) {
+      throw new Error(`card confirmation probe answered ${String(probeAnswer.status)}: ${await probeAnswer.text()}`);
+    }
+    // Enough single-use challenges for the closed-loop run at up to hello-world speed (bounded by the signing budget).
+    const closedPool = presign(Math.ceil(hello.rps * CLOSED_SECONDS * 0.6));
+    const byCard = await load(
+      {
+        ...base,
+        url: byCardUrl,
+        method: 'POST',
+        bodies: closedPool.bodies,
+        singleUse: true,
+        mode: 'closed',
+        durationMs: CLOSED_SECONDS * 1000,
+      },
+      ctx.workDir,
+    );
+    if (byCard.requests >= closedPool.bodies.length) {
+      console.log('# oqs: the card pool ran out before the time was up; confirm_by_card_rps is a lower bound');
+    }
+    ctx.record('confirm_by_card_rps', Math.round(byCard.rps));
+    ctx.record('confirm_by_card_ratio', Math.round((byCard.rps / hello.rps) * 1000) / 1000);
+    const openPool = presign(OPEN_RATE * OPEN_SECONDS);
+    const openSeconds = Math.min(OPEN_SECONDS, Math.floor(openPool.bodies.length / OPEN_RATE));
+    const byCardOpen = await load(
+      {
+        ...base,
+        url: byCardUrl,
+        method: 'POST',
+        bodies: openPool.bodies,
+        singleUse: true,
+        mode: 'open',
+        durationMs: openSeconds * 1000,
+      },
+      ctx.workDir,
+    );
+    ctx.record('confirm_by_card_p99_ms_at_1000rps', Math.round(byCardOpen.p99Ms * 10) / 10);
+    console.log(
+      `# oqs: signing ${closedPool.msPerSignature.toFixed(2)} ms/challenge; card open loop ${String(openSeconds)} s; ` +
+        `p50 by number ${byNumberOpen.p50Ms.toFixed(1)} ms, by card ${byCardOpen.p50Ms.toFixed(1)} ms`,
+    );
+  } finally {
+    await app.close();
+    await server.store.close();
+  }
+}
