@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { institutionOfToken, loadToken, saveToken } from './api.js';
 import { LangContext, bi, useLang, type Lang } from './i18n.js';
 import { Kiosk } from './kiosk/Kiosk.js';
+import { Portal } from './portal/Portal.js';
 import { Reception } from './reception/Reception.js';
 import { StatsDashboard } from './stats/Dashboard.js';
 
@@ -70,7 +71,9 @@ function App() {
   const path = window.location.pathname;
   const institutionCode = token === null ? null : institutionOfToken(token);
   let screen;
-  if (path.startsWith('/stats')) {
+  if (path.startsWith('/portal')) {
+    screen = <Portal />;
+  } else if (path.startsWith('/stats')) {
     screen = <StatsDashboard />;
   } else if (path.startsWith('/kiosk') || path.startsWith('/reception')) {
     if (token === null || institutionCode === null) {

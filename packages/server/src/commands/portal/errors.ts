@@ -115,6 +115,13 @@ export const PORTAL_ERRORS = {
     'This terminal cannot perform this operation.',
     'The credential kind does not operate this channel (decision 0112).',
   ),
+  demoUnavailable: appErrorEntry(
+    'PORTAL-E-DEMO-UNAVAILABLE',
+    404,
+    'デモ用のカードがありません。',
+    'No demo card is available.',
+    'The demo wallet is not loaded on this server (onshi seed --wallet), or the card id is unknown.',
+  ),
   dateInvalid: appErrorEntry(
     'PORTAL-E-DATE',
     400,

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { accessHistory } from '../../commands/portal/accessHistory.js';
@@ -7,6 +8,7 @@ import {
   terminalChallenge,
   type ReaderCardProof,
 } from '../../commands/portal/channels.js';
+import { portalDemoWalletOf } from '../../commands/portal/demoWallet.js';
 import { PORTAL_ERRORS } from '../../commands/portal/errors.js';
 import { renderExpenseStatement } from '../../commands/portal/expenseStatement.js';
 import { completeLogin, logout, startLogin } from '../../commands/portal/login.js';
@@ -30,6 +32,7 @@ import { whatToBring } from '../../commands/portal/whatToBring.js';
 import { AppError } from '../../http/errors.js';
 import { idempotentWrite } from '../../http/idempotency.js';
 import type { RouteDeps } from '../deps.js';
+import { WEB_DIST } from '../web/index.js';
 import * as S from './schemas.js';
 
 const tags = ['portal'];
@@ -80,6 +83,19 @@ function sendFile(reply: FastifyReply, type: string, fileName: string, body: Buf
 export function registerPortalRoutes(app: App, deps: RouteDeps): void {
   const { ctx } = deps;
   const viewer = (request: FastifyRequest): Promise<PortalViewer> => requireViewer(ctx, request);
+
+  // --- the portal screens (the web app's page; the app picks the screen by path) ---------------------------------
+  const page = async (_request: FastifyRequest, reply: FastifyReply) => {
+    let html: Buffer;
+    try {
+      html = await readFile(`${WEB_DIST}index.html`);
+    } catch {
+      throw new AppError(PORTAL_ERRORS.demoUnavailable, 'the web app is not built: npm run build -w @onshi/web');
+    }
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+  };
+  app.get('/portal', { schema: { hide: true } }, page);
+  app.get('/portal/', { schema: { hide: true } }, page);
 
   // --- login -----------------------------------------------------------------------------------------------------
   app.post(
@@ -144,6 +160,32 @@ export function registerPortalRoutes(app: App, deps: RouteDeps): void {
         sessionExpiresAt: new Date(v.expiresAtMs).toISOString(),
       };
     },
+  );
+
+  // --- the browser demo: the server holds the wallet's chips (like the kiosk's reader bridge) ----------------------
+  app.get(
+    '/portal/v1/demo/wallet',
+    {
+      schema: {
+        tags,
+        summary: 'Demo: the cards of the demo wallet (labels only)',
+        response: { 200: S.DemoWalletResponse, ...S.errorResponses },
+      },
+    },
+    () => ({ cards: portalDemoWalletOf(ctx).list() }),
+  );
+
+  app.post(
+    '/portal/v1/demo/login',
+    {
+      schema: {
+        tags,
+        summary: 'Demo: log in with a wallet card and its PIN (the server drives the chip; wrong PINs count on it)',
+        body: S.DemoLoginBody,
+        response: { 200: S.DemoLoginResponse, ...S.errorResponses },
+      },
+    },
+    async (request) => portalDemoWalletOf(ctx).login(deps, request.body.cardId, request.body.pin),
   );
 
   // --- 健康保険証利用登録 ---------------------------------------------------------------------------------------------

@@ -280,3 +280,20 @@ export type ReaderRegistrationBodyType = Static<typeof ReaderRegistrationBody>;
 
 /** An empty answer (204). */
 export const NoContent = Type.Null();
+
+export const DemoWalletResponse = Type.Object({
+  cards: Type.Array(Type.Object({ id: Type.String(), label: Bilingual })),
+});
+export const DemoLoginBody = Type.Object({
+  cardId: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+  pin: Type.String({ maxLength: 16 }),
+});
+export const DemoLoginResponse = Type.Union([
+  LoginResponse,
+  Type.Object({
+    refused: Type.Literal(true),
+    code: Type.String(),
+    message: Bilingual,
+    remainingTries: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+]);
