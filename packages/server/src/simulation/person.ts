@@ -246,11 +246,17 @@ export function simulatePerson(facts: PersonFacts, world: World): PersonActivity
       return `${date}T${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}:${pad2(rng.int(60))}.000Z`;
     };
 
+    // The usable card rarely changes within a month: when it is the same on the first and last day, reuse it.
+    const monthEnd = `${month}-${pad2(lastDay)}`;
+    const atStart = usableCardOn(facts, monthStart);
+    const steady = atStart?.id === usableCardOn(facts, monthEnd)?.id;
+    const usableOn = (date: string): Card | null => (steady ? atStart : usableCardOn(facts, date));
+
     const confirm = (visit: Visit): void => {
       const { institution, date, at, qualification } = visit;
       let method: ConfirmationMethod = 'number';
       let authentication: Authentication | null = null;
-      const card = institution.oqsEnabled ? usableCardOn(facts, date) : null;
+      const card = institution.oqsEnabled ? usableOn(date) : null;
       if (!institution.oqsEnabled) {
         method = 'visual';
       } else if (

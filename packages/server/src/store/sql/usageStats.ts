@@ -272,9 +272,13 @@ export async function sumUsage(ex: SqlExecutor, query: UsageQuery): Promise<Usag
   const { where, params } = filters(query);
   const groupClause = groups.length > 0 ? ` GROUP BY ${groups.map((g) => DIMENSION_COLUMNS[g]).join(', ')}` : '';
   const orderClause = groups.length > 0 ? ` ORDER BY ${groups.map((g) => DIMENSION_COLUMNS[g]).join(', ')}` : '';
+  // The insurers table is joined only when its prefecture (branch) or scheme is asked for.
+  const join =
+    groups.includes('branch') || query.scheme !== undefined
+      ? ' LEFT JOIN insurers i ON i.insurer_number = u.insurer_number'
+      : '';
   const rows = await ex.all(
-    `SELECT ${[...select, ...sums].join(', ')} FROM stats_usage u LEFT JOIN insurers i ON i.insurer_number = u.insurer_number ` +
-      `WHERE ${where}${groupClause}${orderClause}`,
+    `SELECT ${[...select, ...sums].join(', ')} FROM stats_usage u${join} WHERE ${where}${groupClause}${orderClause}`,
     params,
   );
   return rows
