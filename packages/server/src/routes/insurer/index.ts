@@ -14,6 +14,8 @@ import { endAttribute, setAttribute } from '../../commands/insurer/setAttribute.
 import { documentView } from '../../commands/insurer/views.js';
 import { idempotentWrite } from '../../http/idempotency.js';
 import type { RouteDeps } from '../deps.js';
+import { registerInsurerConsoleRoutes } from './consoleRoutes.js';
+import { registerInsurerImportRoutes } from './importRoutes.js';
 import * as S from './schemas.js';
 
 const TAGS = ['insurer'];
@@ -419,4 +421,8 @@ export function registerInsurerRoutes(app: App, deps: RouteDeps): void {
       return { documents: docs.map(documentView), nextAfterId: null };
     },
   );
+
+  // --- the insurer console's search and member surroundings, and the CSV import over HTTP (issue 9) -------------
+  registerInsurerConsoleRoutes(app, deps);
+  registerInsurerImportRoutes(app, deps);
 }
