@@ -33,6 +33,7 @@ async function onScreen(page: Page, screen: string): Promise<void> {
 
 async function openKiosk(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(15_000);
   await page.goto(`${server.baseUrl}/kiosk#token=${encodeURIComponent(server.institutionToken)}`);
   await onScreen(page, 'idle');
   return page;
@@ -45,7 +46,7 @@ async function typePin(page: Page, pin: string): Promise<void> {
   await page.getByRole('button', { name: '確定' }).click();
 }
 
-describe('kiosk: the reader flow of seed 000', () => {
+describe('kiosk: the reader flow of seed 000', { timeout: 90_000 }, () => {
   it('happy path by PIN: card → 暗証番号 → 包括同意 → 電子処方箋 → 受付完了「カードをお取りください」', async () => {
     const page = await openKiosk();
     await page.locator('button[data-card="pinHappy"]').click();
@@ -196,6 +197,26 @@ describe('kiosk: the reader flow of seed 000', () => {
     await onScreen(page, 'screen:READER-001');
     await expect(page.locator('h1').textContent()).resolves.toBe('カードを認識できません');
     await screenshot(page, 'kiosk-not-recognised');
+    await page.close();
+  });
+
+  it('smartphone → Android: the スマホ用 PIN is typed on the keyboard at the reader (rules.md §4 Smartphone [S26])', async () => {
+    const page = await openKiosk();
+    await page.getByRole('button', { name: 'スマートフォンで受付' }).click();
+    await onScreen(page, 'phone');
+    await page.getByRole('button', { name: 'Android' }).click();
+    await onScreen(page, 'phoneCards');
+    await page.locator('button[data-card="android"]').click();
+    await onScreen(page, 'pin');
+    for (const key of '2468') {
+      await page.keyboard.press(key);
+    }
+    await page.getByRole('button', { name: '確定' }).click();
+    await onScreen(page, 'consent');
+    await page.getByRole('button', { name: 'すべてに同意する' }).click();
+    await page.getByRole('button', { name: '電子処方箋' }).click();
+    await onScreen(page, 'screen:ok');
+    await screenshot(page, 'kiosk-android-done');
     await page.close();
   });
 

@@ -28,6 +28,7 @@ const HOUR = 3_600_000;
 
 async function open(path: '/kiosk' | '/reception'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.setDefaultTimeout(15_000);
   await page.goto(`${server.baseUrl}${path}#token=${encodeURIComponent(server.institutionToken)}`);
   return page;
 }
@@ -58,7 +59,7 @@ async function lookup(
   await form.getByRole('button', { name: '確認する' }).click();
 }
 
-describe('reception console', () => {
+describe('reception console', { timeout: 90_000 }, () => {
   it('consent to drugs only: the console shows drugs and not check-ups, and after 24 hours neither (rules.md §6.5)', async () => {
     const console = await open('/reception');
     await expect
@@ -142,6 +143,29 @@ describe('reception console', () => {
     await console.getByRole('button', { name: 'カードリーダー故障中 — 復旧にする' }).click();
     await kiosk.locator('[data-screen="idle"]').waitFor();
     await kiosk.close();
+    await console.close();
+  });
+
+  it('一括照会: tomorrow’s appointments uploaded as CSV, results shown when ready (oqs-interface.md 一括照会)', async () => {
+    const console = await open('/reception');
+    const rows = [server.population.members.pinHappy, server.population.certificateHolder].map(
+      (m) => `${m.qualification.insurerNumber},${m.symbol},${m.number},${m.branch},${m.person.birthDate}`,
+    );
+    await console.locator('[data-section="bulk"] input[type="file"]').setInputFiles({
+      name: 'appointments.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['保険者番号,記号,番号,枝番,生年月日', ...rows].join('\n')),
+    });
+    const bulk = console.locator('[data-section="bulk"]');
+    await bulk.locator('[data-reception]').waitFor();
+    await expect
+      .poll(async () => {
+        await bulk.getByRole('button', { name: '結果を見る' }).click();
+        return bulk.locator('table.bulk tbody tr').count();
+      })
+      .toBe(2);
+    await expect(bulk.locator('table.bulk').textContent()).resolves.toContain('3割');
+    await screenshot(console, 'reception-bulk');
     await console.close();
   });
 });
