@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { portalDemoWalletOf } from '../packages/server/src/commands/portal/demoWallet.js';
 import { launchBrowser, screenshot, seriousViolations } from './harness/browser.js';
 import { WALLET_PIN } from './harness/population.js';
 import { startE2eServer, type E2eServer } from './harness/server.js';
@@ -17,7 +16,6 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startE2eServer();
-  portalDemoWalletOf(server.ctx).useWallet(server.population.wallet);
   const person = server.population.members.pinHappy.person;
   for (const [month, total, kind] of [
     ['2025-03', 52_000, 'clinic'],

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildApp } from '@onshi/server';
+import { readerBridgeOf } from '@onshi/server/commands/reader/bridge';
 import { defaultDb, openContext } from '../context.js';
 import { demoPeopleFromEnv, seedDemoIfEmpty } from '../seed/demo.js';
+import { walletPathFor } from '../seed/wallet.js';
 
 /** `onshi serve`: the whole system on one port, on SQLite by default. */
 export function registerServe(program: Command): void {
@@ -24,6 +27,12 @@ export function registerServe(program: Command): void {
             `API credentials in ${demo.credentialsPath}` +
             (demo.walletPath === null ? '' : `; kiosk wallet in ${demo.walletPath}`),
         );
+      }
+      // The demo wallet: the physical cards the kiosk's reader and the portal's home reader use (one chip each).
+      const walletPath = walletPathFor(opts.db);
+      if (existsSync(walletPath)) {
+        const cards = await readerBridgeOf(ctx).loadWallet(walletPath);
+        console.log(`demo wallet: ${String(cards)} cards from ${walletPath}`);
       }
       const app = await buildApp({ ctx, logger: true });
       const close = async (): Promise<void> => {

@@ -1,8 +1,7 @@
-import { VirtualChip, isCardImage, type CardImage } from '@onshi/card';
 import type { Bilingual } from '@onshi/core';
 import type { ServerContext } from '../../context.js';
 import { AppError } from '../../http/errors.js';
-import type { WalletFile } from '../reader/wallet.js';
+import { readerBridgeOf } from '../reader/bridge.js';
 import { PortalDevice } from './device.js';
 import { PORTAL_ERRORS } from './errors.js';
 import { completeLogin, startLogin, type PortalLogin } from './login.js';
@@ -15,27 +14,26 @@ export interface DemoCard {
 }
 
 /**
- * The browser demo's "card on the home reader": the server holds the wallet's chip images (as the kiosk's reader
- * bridge does) and drives a chip through the PortalDevice's CardReader APDUs. The PIN goes to the chip; chip counters
- * are kept in this wallet between logins. Without a wallet the demo endpoints answer 404.
+ * The browser demo's "card on the home reader". The demo wallet is the one the kiosk's reader bridge holds (one set of
+ * physical cards per server, so a wrong PIN at home counts on the same chip the clinic's reader sees); the portal
+ * borrows a chip from it and drives it through the PortalDevice's CardReader APDUs. Without a wallet the demo
+ * endpoints answer 404.
  */
 export class PortalDemoWallet {
-  private cards: { id: string; label: Bilingual; image: CardImage }[] = [];
   private readonly device = new PortalDevice();
 
-  /** Uses the physical cards of a wallet (phones are left out: the portal app on a phone is another path). */
-  useWallet(wallet: WalletFile): void {
-    this.cards = wallet.cards.flatMap((c) =>
-      c.image !== null && isCardImage(c.image) ? [{ id: c.id, label: c.label, image: structuredClone(c.image) }] : [],
-    );
-  }
+  constructor(private readonly ctx: ServerContext) {}
 
-  /** The wallet's cards. */
+  /** The wallet's physical cards (phones are left out: the portal app on a phone is another path). */
   list(): DemoCard[] {
-    if (this.cards.length === 0) {
+    const cards = readerBridgeOf(this.ctx)
+      .listCards()
+      .filter((c) => c.kind === 'standard' || c.kind === 'faceOnly')
+      .map(({ id, label }) => ({ id, label }));
+    if (cards.length === 0) {
       throw new AppError(PORTAL_ERRORS.demoUnavailable);
     }
-    return this.cards.map(({ id, label }) => ({ id, label }));
+    return cards;
   }
 
   /** Logs in with a wallet card and a PIN, exactly as the device would over the API. */
@@ -44,39 +42,40 @@ export class PortalDemoWallet {
     cardId: string,
     pin: string,
   ): Promise<PortalLogin | { refused: true; code: string; message: Bilingual; remainingTries: number | null }> {
-    const entry = this.cards.find((c) => c.id === cardId);
-    if (entry === undefined) {
+    if (!this.list().some((c) => c.id === cardId)) {
       throw new AppError(PORTAL_ERRORS.demoUnavailable, 'no such card');
     }
-    const chip = VirtualChip.fromImage(entry.image);
-    try {
+    return readerBridgeOf(this.ctx).withChip(cardId, async (chip) => {
       const certificate = this.device.readCertificate(chip);
       if (!certificate.ok) {
-        return { refused: true, code: certificate.code, message: certificate.message, remainingTries: null };
+        return { refused: true as const, code: certificate.code, message: certificate.message, remainingTries: null };
       }
       const challenge = await startLogin(deps, { certificate: certificate.value });
       const signed = this.device.sign(chip, Buffer.from(challenge.challenge, 'base64url'), pin);
       if (!signed.ok) {
-        return { refused: true, code: signed.code, message: signed.message, remainingTries: signed.remainingTries };
+        return {
+          refused: true as const,
+          code: signed.code,
+          message: signed.message,
+          remainingTries: signed.remainingTries,
+        };
       }
-      return await completeLogin(deps, {
+      return completeLogin(deps, {
         challengeId: challenge.challengeId,
         signature: signed.signature,
         certificate: signed.certificate,
       });
-    } finally {
-      entry.image = chip.exportImage();
-    }
+    });
   }
 }
 
 const wallets = new WeakMap<ServerContext, PortalDemoWallet>();
 
-/** The portal demo wallet of a server context (empty until `useWallet`). */
+/** The portal demo wallet of a server context (the reader bridge's wallet; empty until the bridge has one). */
 export function portalDemoWalletOf(ctx: ServerContext): PortalDemoWallet {
   let wallet = wallets.get(ctx);
   if (wallet === undefined) {
-    wallet = new PortalDemoWallet();
+    wallet = new PortalDemoWallet(ctx);
     wallets.set(ctx, wallet);
   }
   return wallet;

@@ -152,6 +152,27 @@ export class ReaderBridge {
     return wallet.cards.length;
   }
 
+  /**
+   * Lends a wallet card's chip to another device that reads the same physical card (the portal's home reader), and
+   * keeps its counters afterwards: a wrong PIN at home counts on the same chip the clinic's reader sees. Phones and
+   * empty slots are refused.
+   */
+  async withChip<T>(walletCardId: string, use: (chip: VirtualChip) => Promise<T>): Promise<T> {
+    const card = this.walletCard(walletCardId);
+    if (card.image === null || !isCardImage(card.image)) {
+      throw new AppError(READER_ERRORS.unknownCard);
+    }
+    const chip = VirtualChip.fromImage(card.image);
+    try {
+      return await use(chip);
+    } finally {
+      card.image = chip.exportImage();
+      if (this.walletPath !== null) {
+        await writeWalletFile(this.walletPath, this.wallet);
+      }
+    }
+  }
+
   /** The wallet's cards, labels and kinds only. */
   listCards(): WalletEntry[] {
     return this.wallet.cards.map((card) => {
