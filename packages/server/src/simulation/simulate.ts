@@ -11,6 +11,7 @@ import type {
   ClinicalRecord,
   Confirmation,
   Consent,
+  Institution,
   InstitutionKind,
   Person,
   Scheme,
@@ -108,8 +109,17 @@ export async function readFacts(store: Store, person: Person): Promise<PersonFac
  * The calibrated card-use probability by month and kind: the visit-weighted share of visits made by holders of a
  * usable マイナ保険証 (mid-month), turned into a probability with `useProbability` so that kind's share is met.
  */
-export function calibrate(sample: readonly PersonFacts[], months: readonly string[]): Map<string, number> {
+export function calibrate(
+  sample: readonly PersonFacts[],
+  months: readonly string[],
+  institutions: readonly Institution[] = [],
+): Map<string, number> {
   const table = new Map<string, number>();
+  // A card is usable only where the reader works: scale by the working share of OQS institutions of each kind.
+  const working = (kind: InstitutionKind): number => {
+    const online = institutions.filter((i) => i.kind === kind && i.oqsEnabled);
+    return online.length === 0 ? 1 : online.filter((i) => i.readerStatus === 'working').length / online.length;
+  };
   for (const month of months) {
     const mid = `${month}-15`;
     const usable: Record<InstitutionKind, number> = { hospital: 0, clinic: 0, dental: 0, pharmacy: 0 };
@@ -132,7 +142,7 @@ export function calibrate(sample: readonly PersonFacts[], months: readonly strin
     }
     for (const kind of KINDS) {
       const fraction = all[kind] > 0 ? usable[kind] / all[kind] : 0;
-      table.set(`${month}|${kind}`, useProbability(kindShare(month, kind), fraction, visualShare(mid)));
+      table.set(`${month}|${kind}`, useProbability(kindShare(month, kind), fraction * working(kind), visualShare(mid)));
     }
   }
   return table;
@@ -189,7 +199,7 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   for (const person of await store.persons.list({ limit: options.calibrationPeople ?? 5000 })) {
     sample.push(await readFacts(store, person));
   }
-  const probabilities = calibrate(sample, months);
+  const probabilities = calibrate(sample, months, institutions);
   sample.length = 0;
 
   const world: World = {
