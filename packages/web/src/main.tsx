@@ -2,6 +2,7 @@ import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { institutionOfToken, loadToken, saveToken } from './api.js';
 import { LangContext, bi, useLang, type Lang } from './i18n.js';
+import { InsurerConsole } from './insurer/Insurer.js';
 import { Kiosk } from './kiosk/Kiosk.js';
 import { Portal } from './portal/Portal.js';
 import { Reception } from './reception/Reception.js';
@@ -71,7 +72,9 @@ function App() {
   const path = window.location.pathname;
   const institutionCode = token === null ? null : institutionOfToken(token);
   let screen;
-  if (path.startsWith('/portal')) {
+  if (path.startsWith('/insurer')) {
+    screen = <InsurerConsole />;
+  } else if (path.startsWith('/portal')) {
     screen = <Portal />;
   } else if (path.startsWith('/stats')) {
     screen = <StatsDashboard />;

@@ -9,7 +9,7 @@ import type { RouteDeps } from '../deps.js';
 export const WEB_DIST = fileURLToPath(new URL('../../../../web/dist/', import.meta.url));
 
 /** The screens of the one-page app; any other path under them is the app's own route too. */
-const APP_ROUTES = /^\/(kiosk|reception|stats(?!\/v1(\/|$|\?)))(\/|$|\?)/;
+const APP_ROUTES = /^\/(kiosk|reception|stats(?!\/v1(\/|$|\?))|insurer(?!\/v1(\/|$|\?)))(\/|$|\?)/;
 
 /**
  * Serves the built web app at `/` (kiosk at /kiosk, reception console at /reception) with the single-page
