@@ -73,6 +73,23 @@ function pdfText(bytes: Buffer): string {
 }
 
 describe('insurer console: a member’s page and its actions (issue 9)', () => {
+  it('opens with the token in the URL fragment and switches to English (issue 9: Japanese first, English switch)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${server.baseUrl}/insurer#token=${encodeURIComponent(token)}`);
+    await page.locator('[data-section="search"]').waitFor();
+    expect(page.url()).not.toContain('token');
+    expect(await page.locator('#h-search').innerText()).toBe('加入者検索');
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.locator('#h-search').innerText()).toBe('Find a member');
+    const search = page.locator('[data-section="search"]');
+    await search.locator('input[name="symbol"]').fill('５００１');
+    await search.locator('input[name="number"]').fill('101');
+    await search.locator('input[name="number"]').press('Enter');
+    await expect.poll(() => search.locator('tbody tr').count()).toBe(1);
+    expect(await search.locator('tbody').innerText()).toContain('山田 花子');
+    await page.close();
+  });
+
   it('shows a DV flag only as set, never why or since when (rules.md §8 [S35])', async () => {
     const page = await logIn();
     await openByKana(page, 'たなか', '田中 美香');

@@ -1,4 +1,4 @@
-import { ApiError, type Bilingual } from '../api.js';
+import { ApiError, loadToken, type Bilingual } from '../api.js';
 import type { ImportLine } from './types.js';
 
 /*
@@ -26,7 +26,17 @@ export function loadInsurerToken(): string | null {
       return token;
     }
   }
-  return window.sessionStorage.getItem(TOKEN_KEY);
+  const own = window.sessionStorage.getItem(TOKEN_KEY);
+  if (own !== null) {
+    return own;
+  }
+  // The app shell reads `#token=` first and keeps it under its own key: adopt it when it is an insurer's.
+  const shell = loadToken();
+  if (shell !== null && insurerOfToken(shell) !== null) {
+    window.sessionStorage.setItem(TOKEN_KEY, shell);
+    return shell;
+  }
+  return null;
 }
 
 /** Keeps the token for this tab. */
