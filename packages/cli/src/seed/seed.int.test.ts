@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,6 +63,36 @@ describe('onshi seed (issue 4 "A synthetic Japan")', () => {
       await ctx.store.close();
     }
   });
+
+  it('writes the same rows whether a worker thread or the calling thread generates them (decision 0125)', async () => {
+    const rowsOf = async (db: string, worker: boolean): Promise<unknown> => {
+      const ctx = await openContext(db, clock);
+      try {
+        const counts = await seedPopulation(ctx.store, { ...OPTIONS, worker, batchPeople: 70 });
+        const persons = await ctx.store.persons.list({ limit: 1000 });
+        const perPerson = [];
+        for (const p of persons) {
+          perPerson.push({
+            p,
+            qualifications: await ctx.store.qualifications.findByPerson(p.id),
+            documents: await ctx.store.documents.listByPerson(p.id),
+            cards: await ctx.store.cards.listByPerson(p.id),
+            registrations: await ctx.store.cards.registrations(p.id),
+            link: await ctx.store.individualNumbers.findByPerson(p.id),
+          });
+        }
+        return { counts, perPerson };
+      } finally {
+        await ctx.store.close();
+      }
+    };
+    const inThread = await rowsOf(join(dir, 't.db'), false);
+    // Same secrets file, so the My Number hashes are comparable too.
+    copyFileSync(join(dir, 't.db.secrets.json'), join(dir, 'w.db.secrets.json'));
+    const onWorker = await rowsOf(join(dir, 'w.db'), true);
+    expect(onWorker).toEqual(inThread);
+    expect(inThread).toMatchObject({ counts: { persons: 300 } });
+  }, 60_000);
 
   it('refuses a database that already holds a population', async () => {
     const ctx = await openContext(join(dir, 'd.db'), clock);

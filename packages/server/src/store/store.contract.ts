@@ -4,7 +4,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
-import type { Person, Qualification, Store } from './types.js';
+import { memberKey } from './memberKey.js';
+import { encodeBulkRows, parseBulkRows } from './sql/bulkRows.js';
+import type { BulkRecords, Person, Qualification, Store } from './types.js';
 import { StoreConflictError } from './types.js';
 
 /** The server secret the harnesses pass as `individualNumberKey`. */
@@ -1159,6 +1161,160 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         const ps = people().slice(0, 3_000);
         await expect(store.persons.insertMany([...ps, ps[0] ?? person('x')])).rejects.toThrow();
         expect(await store.persons.count()).toBe(0);
+      });
+
+      /** One person with a row in every table `BulkRows` carries (decision 0125). */
+      const bulkRecords = (id: string, n: number): BulkRecords => ({
+        persons: [person(id)],
+        links: [
+          { personId: id, individualNumber: String(200_000_000_000 + n), linkedOn: '2024-12-02', linkedBy: null },
+        ],
+        qualifications: [
+          {
+            id: `${id}q1`,
+            personId: id,
+            insurerNumber: '01130012',
+            symbol: '8000',
+            number: String(n),
+            branch: '00',
+            relationship: 'insured',
+            insuredQualificationId: null,
+            acquiredOn: '2020-04-01',
+            lostOn: null,
+            lossReason: null,
+            cardClassification: '01',
+          },
+        ],
+        attributes: [
+          {
+            id: `${id}q1a1`,
+            qualificationId: `${id}q1`,
+            personId: id,
+            kind: 'copayRate',
+            rate: 0.3,
+            validFrom: '2020-04-01',
+            validTo: null,
+            recordedAt: '2020-04-01T00:00:00.000Z',
+            supersededAt: null,
+          },
+        ],
+        cards: [
+          {
+            id: `${id}c1`,
+            personId: id,
+            kind: 'standard',
+            platform: null,
+            issuedOn: '2021-05-01',
+            expiresOn: '2031-05-01',
+            status: 'active',
+            statusChangedOn: null,
+          },
+        ],
+        registrations: [
+          {
+            id: `${id}r1`,
+            personId: id,
+            cardId: `${id}c1`,
+            registeredOn: '2022-01-10',
+            channel: 'portal',
+            unregisteredOn: null,
+          },
+        ],
+        dvFlags: [
+          {
+            id: `${id}v1`,
+            personId: id,
+            flag: 'nonDisclosure',
+            setOn: '2023-03-01',
+            clearedOn: null,
+            setBy: '01130012',
+          },
+        ],
+        documents: [
+          {
+            id: `${id}d1`,
+            personId: id,
+            qualificationId: `${id}q1`,
+            insurerNumber: '01130012',
+            kind: 'qualificationNotice',
+            issuedOn: '2024-12-02',
+            validFrom: '2024-12-02',
+            validTo: null,
+            onRequest: true,
+            printed: {
+              nameKanji: '山田　太郎',
+              nameKana: 'ヤマダ　タロウ',
+              birthDate: '1980-04-02',
+              insurerNumber: '01130012',
+              insurerName: '全国健康保険協会 東京支部',
+              symbol: '8000',
+              number: String(n),
+              branch: '00',
+              acquiredOn: '2020-04-01',
+              individualNumberLast4: String(200_000_000_000 + n).slice(8),
+            },
+          },
+        ],
+      });
+
+      it('stores encoded bulk rows, sent as JSON text, exactly as the repositories would (decision 0125)', async () => {
+        const r = bulkRecords('bk1', 7);
+        await store.bulkRows.insert(parseBulkRows(JSON.stringify(encodeBulkRows(r))));
+        expect(await store.persons.get('bk1')).toEqual(r.persons[0]);
+        const link = await store.individualNumbers.findByNumber('200000000007');
+        expect(link).toMatchObject({ personId: 'bk1', individualNumberLast4: '0007', linkedOn: '2024-12-02' });
+        expect(link?.individualNumberHash).toBe(store.individualNumbers.hash('200000000007'));
+        const found = await store.qualifications.findByMemberKey({
+          insurerNumber: '01130012',
+          symbol: '８０００',
+          number: '７',
+          branch: '00',
+        });
+        expect(found).toEqual(r.qualifications.map((q) => ({ ...q, memberKey: memberKey(q) })));
+        expect((await store.qualifications.attributesAsOf('bk1q1', '2025-01-01')).copayRate).toEqual(r.attributes[0]);
+        expect(await store.cards.listByPerson('bk1')).toEqual(r.cards);
+        expect(await store.cards.registrations('bk1')).toEqual(r.registrations);
+        expect(await store.dvFlags.listByPerson('bk1')).toEqual(r.dvFlags);
+        expect(await store.documents.listByPerson('bk1')).toEqual(r.documents);
+      });
+
+      it('refuses a bulk row of the wrong width and a malformed My Number, and writes none of the batch', async () => {
+        const r = encodeBulkRows(bulkRecords('bk2', 8));
+        await expect(store.bulkRows.insert({ ...r, cards: [[...(r.cards[0] ?? []), 'extra']] })).rejects.toThrow(
+          RangeError,
+        );
+        await expect(store.bulkRows.insert({ ...r, links: [['12345', 'bk2', '2024-12-02', null]] })).rejects.toThrow(
+          RangeError,
+        );
+        expect(() => parseBulkRows('{"persons":[[{"id":1}]]}')).toThrow(RangeError);
+        expect(await store.persons.count()).toBe(0);
+      });
+
+      it('commits a bulk load with its indexes usable, and rolls all of it back when it throws (decision 0126)', async () => {
+        await store.bulkLoad(async (tx) => {
+          for (let i = 0; i < 3; i++) {
+            await tx.bulkRows.insert(encodeBulkRows(bulkRecords(`bl${String(i)}`, 100 + i)));
+          }
+        });
+        expect((await store.qualifications.listByInsurer('01130012', { limit: 10 })).map((q) => q.personId)).toEqual([
+          'bl0',
+          'bl1',
+          'bl2',
+        ]);
+        expect(await store.documents.listByInsurer('01130012', '2024-12-01', '2024-12-31', { limit: 10 })).toHaveLength(
+          3,
+        );
+        await expect(
+          store.bulkLoad(async (tx) => {
+            await tx.bulkRows.insert(encodeBulkRows(bulkRecords('bl9', 109)));
+            throw new Error('stop');
+          }),
+        ).rejects.toThrow('stop');
+        expect(await store.persons.count()).toBe(3);
+        expect(await store.individualNumbers.findByNumber('200000000109')).toBeNull();
+        // The indexes survive the rollback: the same lookups still answer.
+        expect(await store.qualifications.listByInsurer('01130012', { limit: 10 })).toHaveLength(3);
+        expect(await store.cards.listByPerson('bl1')).toHaveLength(1);
       });
     });
 

@@ -920,6 +920,44 @@ export interface ProxyRepository {
   listByProxy(proxyPersonId: string): Promise<ProxyGrant[]>;
 }
 
+/** A value in a bulk row: what JSON carries unchanged (booleans are stored as 0/1). */
+export type BulkValue = string | number | boolean | null;
+
+/**
+ * The person-centred rows of a large load (the seed), one array per table, each row in the store's column order
+ * (`encodeBulkRows` in store/sql/bulkRows.ts makes them, possibly on a worker thread: decision 0125). `links`
+ * rows are `[individualNumber, personId, linkedOn, linkedBy]` with the マイナンバー in clear: the store hashes it
+ * with its key on insert, so the key never leaves the store (decision 0042).
+ */
+export interface BulkRows {
+  persons: BulkValue[][];
+  links: BulkValue[][];
+  qualifications: BulkValue[][];
+  attributes: BulkValue[][];
+  cards: BulkValue[][];
+  registrations: BulkValue[][];
+  dvFlags: BulkValue[][];
+  documents: BulkValue[][];
+}
+
+/** The records `encodeBulkRows` turns into `BulkRows`: what the repositories' `insertMany` calls take. */
+export interface BulkRecords {
+  persons: Person[];
+  links: { personId: string; individualNumber: string; linkedOn: string; linkedBy: string | null }[];
+  qualifications: Omit<Qualification, 'memberKey'>[];
+  attributes: QualificationAttribute[];
+  cards: Card[];
+  registrations: InsuranceUseRegistration[];
+  dvFlags: DvFlagRecord[];
+  documents: IssuedDocument[];
+}
+
+/** Writes pre-encoded rows (decision 0125). */
+export interface BulkRowRepository {
+  /** Inserts every table's rows in foreign-key order, all or nothing; a row of the wrong width is refused (RangeError). */
+  insert(rows: BulkRows): Promise<void>;
+}
+
 /** Everything readable and writable, inside or outside a transaction. */
 export interface StoreRepositories {
   persons: PersonRepository;
@@ -944,6 +982,7 @@ export interface StoreRepositories {
   disasters: DisasterRepository;
   stats: StatsRepository;
   proxies: ProxyRepository;
+  bulkRows: BulkRowRepository;
 }
 
 /** The repositories bound to one open transaction. */
@@ -958,6 +997,12 @@ export type StoreTx = StoreRepositories;
 export interface Store extends StoreRepositories {
   readonly kind: 'sqlite' | 'postgres';
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * A transaction for loading many rows into empty or small tables (the seed): all or nothing like `transaction`,
+   * but SQLite drops the person-centred tables' secondary indexes first and builds them again before COMMIT, with
+   * a larger page cache (decision 0126). Nested in an open transaction it simply joins it.
+   */
+  bulkLoad<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

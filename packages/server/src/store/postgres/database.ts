@@ -107,6 +107,8 @@ export function openPostgres(url: string, poolSize = 10): SqlDatabase {
     insertMany: (table, columns, rows, onConflict) =>
       transaction((ex) => ex.insertMany(table, columns, rows, onConflict)),
     transaction,
+    // PostgreSQL keeps its indexes during a load: a plain transaction (decision 0126).
+    bulkTransaction: (_tables, fn) => transaction(fn),
     exec: (script) => base.exec(script),
     async close() {
       await pool.end();

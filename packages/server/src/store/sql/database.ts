@@ -32,6 +32,11 @@ export interface SqlDatabase extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
   /** Commits when `fn` resolves, rolls back when it throws. Calls inside `fn` must use the given executor. */
   transaction<T>(fn: (ex: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * A transaction for a large load into `tables` (decision 0126): the implementation may drop their secondary
+   * indexes and build them again before COMMIT. All or nothing like `transaction`.
+   */
+  bulkTransaction<T>(tables: readonly string[], fn: (ex: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -16,6 +16,7 @@ import {
   type AuditRow,
   type Authentication,
   type AuthorityStateRecord,
+  type BulkValue,
   type BulkConfirmationJob,
   type BulkConfirmationUnit,
   type BulkJobStatus,
@@ -614,14 +615,23 @@ function toProxy(r: Row): ProxyGrant {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Column lists and value rows for inserts
+// Column lists and value rows for inserts (exported for bulkRows.ts, which encodes the seed's rows off-thread)
 
-const PERSON_COLS = ['id', 'name_kanji', 'name_kana', 'birth_date', 'sex', 'address', 'postal_code', 'prefecture'];
-function personValues(p: Person): SqlValue[] {
+export const PERSON_COLS = [
+  'id',
+  'name_kanji',
+  'name_kana',
+  'birth_date',
+  'sex',
+  'address',
+  'postal_code',
+  'prefecture',
+];
+export function personValues(p: Person): BulkValue[] {
   return [p.id, p.nameKanji, p.nameKana, p.birthDate, p.sex, p.address, p.postalCode, p.prefecture];
 }
 
-const QUALIFICATION_COLS = [
+export const QUALIFICATION_COLS = [
   'id',
   'person_id',
   'insurer_number',
@@ -636,7 +646,7 @@ const QUALIFICATION_COLS = [
   'loss_reason',
   'card_classification',
 ];
-function qualificationValues(q: Qualification): SqlValue[] {
+export function qualificationValues(q: Qualification): BulkValue[] {
   return [
     q.id,
     q.personId,
@@ -654,7 +664,7 @@ function qualificationValues(q: Qualification): SqlValue[] {
   ];
 }
 
-const ATTRIBUTE_COLS = [
+export const ATTRIBUTE_COLS = [
   'id',
   'qualification_id',
   'person_id',
@@ -666,7 +676,7 @@ const ATTRIBUTE_COLS = [
   'superseded_at',
   'value',
 ];
-function attributeValues(a: QualificationAttribute): SqlValue[] {
+export function attributeValues(a: QualificationAttribute): BulkValue[] {
   return [
     a.id,
     a.qualificationId,
@@ -681,7 +691,7 @@ function attributeValues(a: QualificationAttribute): SqlValue[] {
   ];
 }
 
-const DOCUMENT_COLS = [
+export const DOCUMENT_COLS = [
   'id',
   'person_id',
   'qualification_id',
@@ -693,7 +703,7 @@ const DOCUMENT_COLS = [
   'on_request',
   'printed',
 ];
-function documentValues(d: IssuedDocument): SqlValue[] {
+export function documentValues(d: IssuedDocument): BulkValue[] {
   return [
     d.id,
     d.personId,
@@ -708,18 +718,27 @@ function documentValues(d: IssuedDocument): SqlValue[] {
   ];
 }
 
-const DV_COLS = ['id', 'person_id', 'flag', 'set_on', 'cleared_on', 'set_by'];
-function dvValues(f: DvFlagRecord): SqlValue[] {
+export const DV_COLS = ['id', 'person_id', 'flag', 'set_on', 'cleared_on', 'set_by'];
+export function dvValues(f: DvFlagRecord): BulkValue[] {
   return [f.id, f.personId, f.flag, f.setOn, f.clearedOn, f.setBy];
 }
 
-const CARD_COLS = ['id', 'person_id', 'kind', 'platform', 'issued_on', 'expires_on', 'status', 'status_changed_on'];
-function cardValues(c: Card): SqlValue[] {
+export const CARD_COLS = [
+  'id',
+  'person_id',
+  'kind',
+  'platform',
+  'issued_on',
+  'expires_on',
+  'status',
+  'status_changed_on',
+];
+export function cardValues(c: Card): BulkValue[] {
   return [c.id, c.personId, c.kind, c.platform, c.issuedOn, c.expiresOn, c.status, c.statusChangedOn];
 }
 
-const REGISTRATION_COLS = ['id', 'person_id', 'card_id', 'registered_on', 'channel', 'unregistered_on'];
-function registrationValues(r: InsuranceUseRegistration): SqlValue[] {
+export const REGISTRATION_COLS = ['id', 'person_id', 'card_id', 'registered_on', 'channel', 'unregistered_on'];
+export function registrationValues(r: InsuranceUseRegistration): BulkValue[] {
   return [r.id, r.personId, r.cardId, r.registeredOn, r.channel, r.unregisteredOn];
 }
 
@@ -879,6 +898,31 @@ const PERSON_PATCH_COLUMNS: readonly (readonly [keyof Omit<Person, 'id'>, string
   ['prefecture', 'prefecture'],
 ];
 
+/** `rows` when every row has one value per column; a RangeError otherwise (a shifted row must never land). */
+function ofWidth(
+  rows: readonly (readonly BulkValue[])[],
+  columns: readonly string[],
+): readonly (readonly BulkValue[])[] {
+  for (const row of rows) {
+    if (row.length !== columns.length) {
+      throw new RangeError(`a bulk row has ${String(row.length)} values for ${String(columns.length)} columns`);
+    }
+  }
+  return rows;
+}
+
+/** The person-centred tables a bulk load fills (`bulkLoad`, decision 0126). */
+const BULK_TABLES = [
+  'persons',
+  'individual_number_links',
+  'qualifications',
+  'qualification_attributes',
+  'cards',
+  'insurance_use_registrations',
+  'dv_flags',
+  'documents',
+];
+
 function withId<T extends { id?: string }>(input: T): T & { id: string } {
   return { ...input, id: input.id ?? randomUUID() };
 }
@@ -940,6 +984,21 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     return link;
   }
   const LINK_COLS = ['individual_number_hash', 'person_id', 'individual_number_last4', 'linked_on', 'linked_by'];
+
+  /** A bulk link row `[individualNumber, personId, linkedOn, linkedBy]` (types.ts `BulkRows`) as a table row. */
+  function bulkLinkValues(row: readonly BulkValue[]): SqlValue[] {
+    const [individualNumber, personId, linkedOn, linkedBy] = row;
+    if (
+      row.length !== 4 ||
+      typeof individualNumber !== 'string' ||
+      typeof personId !== 'string' ||
+      typeof linkedOn !== 'string' ||
+      (typeof linkedBy !== 'string' && linkedBy !== null)
+    ) {
+      throw new RangeError('a bulk link row is [individualNumber, personId, linkedOn, linkedBy]');
+    }
+    return linkValues(linkRow({ individualNumber, personId, linkedOn, linkedBy: linkedBy ?? null }));
+  }
   function linkValues(l: IndividualNumberLink): SqlValue[] {
     return [l.individualNumberHash, l.personId, l.individualNumberLast4, l.linkedOn, l.linkedBy];
   }
@@ -1769,6 +1828,24 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       },
     },
 
+    bulkRows: {
+      insert: (rows) =>
+        atomic(async (tx) => {
+          await tx.insertMany('persons', PERSON_COLS, ofWidth(rows.persons, PERSON_COLS));
+          await tx.insertMany('individual_number_links', LINK_COLS, rows.links.map(bulkLinkValues));
+          await tx.insertMany('qualifications', QUALIFICATION_COLS, ofWidth(rows.qualifications, QUALIFICATION_COLS));
+          await tx.insertMany('qualification_attributes', ATTRIBUTE_COLS, ofWidth(rows.attributes, ATTRIBUTE_COLS));
+          await tx.insertMany('cards', CARD_COLS, ofWidth(rows.cards, CARD_COLS));
+          await tx.insertMany(
+            'insurance_use_registrations',
+            REGISTRATION_COLS,
+            ofWidth(rows.registrations, REGISTRATION_COLS),
+          );
+          await tx.insertMany('dv_flags', DV_COLS, ofWidth(rows.dvFlags, DV_COLS));
+          await tx.insertMany('documents', DOCUMENT_COLS, ofWidth(rows.documents, DOCUMENT_COLS));
+        }),
+    },
+
     proxies: {
       async grant(input) {
         const g: ProxyGrant = { ...withId(input), revokedAt: null };
@@ -1795,6 +1872,12 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     kind: db.dialect,
     ...repositories,
     transaction: (fn) => atomic(() => fn(repositories)),
+    bulkLoad(fn) {
+      if (current.getStore() !== undefined) {
+        return fn(repositories);
+      }
+      return db.bulkTransaction(BULK_TABLES, (tx) => current.run(tx, () => fn(repositories)));
+    },
     close: () => db.close(),
   };
 }
