@@ -47,6 +47,16 @@ export function openSqlite(path: string): SqlDatabase {
   db.pragma('mmap_size = 268435456');
   const statements = new Map<string, Statement>();
   const mutex = new Mutex();
+  const onDisk = path !== '' && path !== ':memory:' && !path.startsWith('file::memory:');
+
+  /** Sets the journal mode; returns the mode in force afterwards ('' when SQLite refused: another connection). */
+  function journalMode(mode: 'TRUNCATE' | 'WAL'): string {
+    try {
+      return String(db.pragma(`journal_mode = ${mode}`, { simple: true })).toLowerCase();
+    } catch {
+      return '';
+    }
+  }
 
   function prepare(sql: string): Statement {
     let st = statements.get(sql);
@@ -146,6 +156,11 @@ export function openSqlite(path: string): SqlDatabase {
     },
     bulkTransaction<T>(tables: readonly string[], fn: (ex: SqlExecutor) => Promise<T>): Promise<T> {
       return mutex.run(async () => {
+        // A rollback journal instead of the WAL while loading a file: pages go once, straight into the database
+        // file, and no checkpoint copies gigabytes afterwards; still all or nothing (a hot journal rolls back on the
+        // next open). SQLite allows the switch only while no other connection has the file open — else the load
+        // stays in WAL (decision 0126).
+        const fromWal = onDisk && !db.inTransaction && journalMode('TRUNCATE') === 'truncate';
         db.exec('BEGIN IMMEDIATE');
         try {
           // Secondary indexes only (CREATE INDEX has its SQL; primary keys and UNIQUE constraints have none and
@@ -175,6 +190,9 @@ export function openSqlite(path: string): SqlDatabase {
           throw error;
         } finally {
           db.pragma(`cache_size = -${String(CACHE_KIB)}`);
+          if (fromWal) {
+            journalMode('WAL');
+          }
         }
       });
     },
