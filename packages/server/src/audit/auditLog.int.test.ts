@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '@onshi/core';
 import { createStore } from '../store/index.js';
-import type { Store } from '../store/types.js';
+import type { Store, StoreTx } from '../store/types.js';
 import { AuditLog, verifyAuditChain, type AuditEntry } from './auditLog.js';
 
 const entry = (i: number): AuditEntry => ({
@@ -54,6 +54,37 @@ describe('hash-chained audit log (issue 6 "Trust and privacy": onshi audit verif
   it('concurrent appends (group commit) and in-transaction appends form one unbroken chain', async () => {
     const result = await verifyAuditChain(store);
     expect(result).toEqual({ ok: true, rows: 26, firstBadSeq: null, problem: null });
+  });
+
+  it('appendWith commits another table’s row in the same group commit as its audit entry (decision 0132)', async () => {
+    const written: string[][] = [];
+    const writer = {
+      async write(tx: StoreTx, items: readonly string[]): Promise<void> {
+        written.push([...items]);
+        await tx.audit.last();
+      },
+    };
+    const rows = await Promise.all([
+      log.appendWith(entry(1), writer, 'c1'),
+      log.append(entry(2)),
+      log.appendWith(entry(3), writer, 'c3'),
+    ]);
+    expect(written).toEqual([['c1', 'c3']]);
+    expect(rows.map((r) => r.seq)).toEqual([27, 28, 29]);
+    expect(await verifyAuditChain(store)).toMatchObject({ ok: true, rows: 29 });
+  });
+
+  it('a failing companion write leaves neither it nor any audit entry of that group commit (decision 0132)', async () => {
+    const failing = {
+      async write(tx: StoreTx): Promise<void> {
+        await tx.audit.last();
+        throw new Error('companion failed');
+      },
+    };
+    const results = await Promise.allSettled([log.appendWith(entry(1), failing, 'x'), log.append(entry(2))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((await store.audit.last())?.seq).toBe(26);
+    expect(await verifyAuditChain(store)).toMatchObject({ ok: true, rows: 26 });
   });
 
   it('a rolled-back transaction leaves no audit row behind', async () => {

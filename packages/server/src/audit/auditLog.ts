@@ -47,17 +47,50 @@ async function appendRows(tx: StoreTx, entries: readonly (AuditEntry & { at: str
   return rows;
 }
 
+/**
+ * Rows of another table that commit together with the audit rows describing them (a confirmation and its audit
+ * entry): the writer receives, in order, the items of every entry of one group commit, in the same transaction.
+ */
+export interface CompanionWriter<T> {
+  write(tx: StoreTx, items: readonly T[]): Promise<void>;
+}
+
+interface Companion {
+  writer: CompanionWriter<unknown>;
+  item: unknown;
+}
+
 interface Pending {
   entry: AuditEntry & { at: string };
+  companion: Companion | undefined;
   resolve: (row: AuditRow) => void;
   reject: (error: unknown) => void;
+}
+
+/** Writes the companions of a batch, one call per writer with its items in arrival order. */
+async function writeCompanions(tx: StoreTx, batch: readonly Pending[]): Promise<void> {
+  const byWriter = new Map<CompanionWriter<unknown>, unknown[]>();
+  for (const p of batch) {
+    if (p.companion !== undefined) {
+      const items = byWriter.get(p.companion.writer);
+      if (items === undefined) {
+        byWriter.set(p.companion.writer, [p.companion.item]);
+      } else {
+        items.push(p.companion.item);
+      }
+    }
+  }
+  for (const [writer, items] of byWriter) {
+    await writer.write(tx, items);
+  }
 }
 
 /**
  * The hash-chained audit log. `appendInTx` writes inside a caller's transaction (the row commits or rolls back
  * with the change it records). `append` group-commits: entries arriving within a few milliseconds share one
  * transaction, and each caller's promise resolves only after that transaction committed — durable before the
- * response, without one commit per request on the hot path.
+ * response, without one commit per request on the hot path. `appendWith` adds another table's row to the same
+ * group commit, so a hot path that records a row and its audit entry pays one commit for both (decision 0132).
  */
 export class AuditLog {
   private queue: Pending[] = [];
@@ -81,8 +114,26 @@ export class AuditLog {
 
   /** Appends in the next group commit; resolves once committed. */
   append(entry: AuditEntry): Promise<AuditRow> {
+    return this.enqueue(entry, undefined);
+  }
+
+  /**
+   * Appends in the next group commit together with `item`, which `writer` writes in the same transaction (before
+   * the audit rows); resolves once both are committed, rejects if either fails (then neither is written).
+   */
+  appendWith<T>(entry: AuditEntry, writer: CompanionWriter<T>, item: T): Promise<AuditRow> {
+    const companion: Companion = { writer, item };
+    return this.enqueue(entry, companion);
+  }
+
+  private enqueue(entry: AuditEntry, companion: Companion | undefined): Promise<AuditRow> {
     return new Promise<AuditRow>((resolve, reject) => {
-      this.queue.push({ entry: { ...entry, at: entry.at ?? this.clock.now().toISOString() }, resolve, reject });
+      this.queue.push({
+        entry: { ...entry, at: entry.at ?? this.clock.now().toISOString() },
+        companion,
+        resolve,
+        reject,
+      });
       if (this.flushing === null) {
         this.flushing = new Promise<void>((done) => setImmediate(done)).then(() => this.flush());
       }
@@ -102,12 +153,13 @@ export class AuditLog {
       const batch = this.queue.splice(0, max);
       try {
         const rows = await this.withRetry(() =>
-          this.store.transaction((tx) =>
-            appendRows(
+          this.store.transaction(async (tx) => {
+            await writeCompanions(tx, batch);
+            return appendRows(
               tx,
               batch.map((p) => p.entry),
-            ),
-          ),
+            );
+          }),
         );
         batch.forEach((p, i) => {
           const row = rows[i];

@@ -173,6 +173,31 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         ).toEqual([]);
       });
 
+      it('finds a member key with each qualification and its person in one lookup, newest acquisition first (decision 0134)', async () => {
+        await store.persons.insertMany([person('p1'), person('p2', { birthDate: '1990-01-01' })]);
+        const old = await member('p1', { acquiredOn: '2015-04-01', lostOn: '2020-04-01', lossReason: '03' });
+        const now = await member('p2');
+        await member('p1', { number: '9999' });
+        const found = await store.qualifications.findMembersByKey({
+          insurerNumber: '01130012',
+          symbol: '１２３４',
+          number: '５６７８',
+          branch: '01',
+        });
+        expect(found).toEqual([
+          { qualification: now, person: person('p2', { birthDate: '1990-01-01' }) },
+          { qualification: old, person: person('p1') },
+        ]);
+        expect(
+          await store.qualifications.findMembersByKey({
+            insurerNumber: '01130012',
+            symbol: '1234',
+            number: '5678',
+            branch: null,
+          }),
+        ).toEqual([]);
+      });
+
       it('answers the qualification in force as of a date: from acquiredOn, until the day before lostOn', async () => {
         await store.persons.insert(person('p1'));
         const old = await member('p1', { acquiredOn: '2015-04-01', lostOn: '2021-04-01', lossReason: '03' });
@@ -368,6 +393,48 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
           doc,
         ]);
         expect(await store.documents.listByInsurer('01130012', '2025-12-01', '2025-12-31', { limit: 10 })).toEqual([]);
+      });
+
+      it("answers a qualification's latest document: latest issue date, the smallest id on a tie (decision 0134)", async () => {
+        await store.persons.insert(person('p1'));
+        const q = await member('p1');
+        const other = await member('p1', { number: '9999' });
+        const printed = {
+          nameKanji: '山田 太郎',
+          nameKana: 'ヤマダ タロウ',
+          birthDate: '1980-04-02',
+          sex: 'male' as const,
+          insurerNumber: '01130012',
+          insurerName: '協会けんぽ 東京支部',
+          symbol: '1234',
+          number: '5678',
+          branch: '01',
+          acquiredOn: '2020-04-01',
+          copayRate: 0.3 as const,
+          limitCategory: null,
+        };
+        const doc = (id: string, qualificationId: string, issuedOn: string) => ({
+          id,
+          personId: 'p1',
+          qualificationId,
+          insurerNumber: '01130012',
+          kind: 'eligibilityCertificate' as const,
+          issuedOn,
+          validFrom: issuedOn,
+          validTo: null,
+          onRequest: false,
+          printed,
+        });
+        expect(await store.documents.latestForQualification('p1', q.id)).toBeNull();
+        await store.documents.insertMany([
+          doc('d3', q.id, '2025-11-01'),
+          doc('d1', q.id, '2024-11-01'),
+          doc('d2', q.id, '2025-11-01'),
+          doc('d9', other.id, '2026-01-01'),
+        ]);
+        expect(await store.documents.latestForQualification('p1', q.id)).toEqual(doc('d2', q.id, '2025-11-01'));
+        expect(await store.documents.latestForQualification('p1', other.id)).toEqual(doc('d9', other.id, '2026-01-01'));
+        expect(await store.documents.latestForQualification('p2', q.id)).toBeNull();
       });
 
       it('grants and revokes a portal proxy (代理人, issue 8); a revoked grant stays listed with its end', async () => {

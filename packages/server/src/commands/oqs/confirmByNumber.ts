@@ -64,7 +64,8 @@ export async function matchByNumber(
   searchInfo: QualificationConfirmSearchInfo,
   date: string,
 ): Promise<NumberMatch> {
-  const candidates = await repos.qualifications.findByMemberKey({
+  // One query: the member key's qualifications with their persons (decision 0134).
+  const members = await repos.qualifications.findMembersByKey({
     insurerNumber: searchInfo.insurerNumber,
     symbol: searchInfo.insuredCardSymbol ?? null,
     number: searchInfo.insuredIdentificationNumber,
@@ -72,15 +73,15 @@ export async function matchByNumber(
   });
   const birthDate = fromWireDate(searchInfo.birthdate);
   const persons = new Map<string, Person>();
-  for (const q of candidates) {
-    if (!persons.has(q.personId)) {
-      const person = await repos.persons.get(q.personId);
-      if (person !== null && person.birthDate === birthDate) {
-        persons.set(q.personId, person);
+  const matching: Qualification[] = [];
+  for (const { qualification, person } of members) {
+    if (person.birthDate === birthDate) {
+      persons.set(person.id, person);
+      if (compareDates(qualification.acquiredOn, date) <= 0) {
+        matching.push(qualification);
       }
     }
   }
-  const matching = candidates.filter((q) => persons.has(q.personId) && compareDates(q.acquiredOn, date) <= 0);
   const personIds = new Set(matching.map((q) => q.personId));
   if (personIds.size === 0) {
     return { validity: '4' };

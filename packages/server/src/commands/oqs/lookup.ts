@@ -5,7 +5,6 @@ import type {
   ConsentItem,
   DvFlag,
   Insurer,
-  IssuedDocument,
   Person,
   Qualification,
   StoreRepositories,
@@ -43,17 +42,6 @@ export function dvEffectsOf(flags: readonly DvFlag[]): ReturnType<typeof dvFlagE
   });
 }
 
-/** The latest document issued for a qualification (資格確認書, お知らせ …), for its issue and validity dates. */
-function latestDocument(documents: readonly IssuedDocument[], qualificationId: string): IssuedDocument | null {
-  let latest: IssuedDocument | null = null;
-  for (const doc of documents) {
-    if (doc.qualificationId === qualificationId && (latest === null || doc.issuedOn > latest.issuedOn)) {
-      latest = doc;
-    }
-  }
-  return latest;
-}
-
 /** What a result needs besides the person and qualification. */
 export interface ResultContext {
   institutionCode: string;
@@ -77,10 +65,11 @@ export async function loadQualificationResult(
   qualification: Qualification,
   context: ResultContext,
 ): Promise<{ result: ResultOfQualificationConfirmation; referenceNumber: string | null }> {
-  const [attributes, insurer, documents, reference, insuredName] = await Promise.all([
+  // The latest document issued for the qualification (資格確認書, お知らせ …): its issue and validity dates.
+  const [attributes, insurer, document, reference, insuredName] = await Promise.all([
     repos.qualifications.attributesAsOf(qualification.id, context.date),
     cachedInsurer(repos, qualification.insurerNumber, context.at.getTime()),
-    repos.documents.listByPerson(person.id),
+    repos.documents.latestForQualification(person.id, qualification.id),
     repos.referenceNumbers.findByPerson(context.institutionCode, person.id),
     insuredNameOf(repos, qualification),
   ]);
@@ -94,7 +83,7 @@ export async function loadQualificationResult(
     insurer,
     insuredName,
     addressHidden: context.addressHidden,
-    document: latestDocument(documents, qualification.id),
+    document,
     offeredItems: context.offeredItems ?? [],
     consent: context.consent ?? null,
     referenceNumber,

@@ -926,6 +926,17 @@ const BULK_TABLES = [
 function withId<T extends { id?: string }>(input: T): T & { id: string } {
   return { ...input, id: input.id ?? randomUUID() };
 }
+/** The columns of a joined row that carry `prefix`, without it (a second table's columns in one SELECT). */
+function withoutPrefix(r: Row, prefix: string): Row {
+  const out: Row = {};
+  for (const key in r) {
+    if (key.startsWith(prefix)) {
+      out[key.slice(prefix.length)] = r[key];
+    }
+  }
+  return out;
+}
+
 
 // ---------------------------------------------------------------------------------------------------------------
 // The store
@@ -1040,6 +1051,10 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         many('SELECT * FROM persons WHERE birth_date = ? ORDER BY id LIMIT ?', [birthDate, limit], toPerson),
       list: (page) =>
         many('SELECT * FROM persons WHERE id > ? ORDER BY id LIMIT ?', [page.afterId ?? '', page.limit], toPerson),
+  const MEMBERS_SELECT =
+    `SELECT ${QUALIFICATION_COLS.map((c) => `q.${c}`).join(', ')}, ` +
+    `${PERSON_COLS.map((c) => `p.${c} AS p_${c}`).join(', ')} ` +
+    'FROM qualifications q JOIN persons p ON p.id = q.person_id WHERE q.member_key = ? ORDER BY q.acquired_on DESC, q.id';
     },
 
     individualNumbers: {
@@ -1173,6 +1188,10 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           params.push(query.birthDate);
         }
         const columns = QUALIFICATION_COLS.map((c) => `q.${c}`).join(', ');
+      async findMembersByKey(k) {
+        const rows = await ex().all(MEMBERS_SELECT, [memberKey(k)]);
+        return rows.map((r) => ({ qualification: toQualification(r), person: toPerson(withoutPrefix(r, 'p_')) }));
+      },
         return many(
           `SELECT ${columns} FROM qualifications q JOIN persons p ON p.id = q.person_id ` +
             `WHERE ${where.join(' AND ')} ORDER BY p.name_kana, q.id LIMIT ?`,
@@ -1355,6 +1374,12 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       },
       insertRegistrations: (rs) =>
         ex().insertMany('insurance_use_registrations', REGISTRATION_COLS, rs.map(registrationValues)),
+      latestForQualification: (personId, qualificationId) =>
+        one(
+          'SELECT * FROM documents WHERE person_id = ? AND qualification_id = ? ORDER BY issued_on DESC, id LIMIT 1',
+          [personId, qualificationId],
+          toDocument,
+        ),
       async unregister(personId, on) {
         return (
           (await ex().run(

@@ -2,8 +2,12 @@
  * better-sqlite3 behind the SqlDatabase surface. One connection, WAL, prepared statements cached by SQL text.
  * better-sqlite3 is synchronous, but a transaction callback is async (it may await other work), so every use of
  * the connection — single statements and whole transactions — goes through one FIFO mutex: nothing from another
- * request can run between BEGIN and COMMIT (decision 0041).
+ * request can run between BEGIN and COMMIT (decision 0041). A single statement runs at once when no transaction
+ * holds or waits for the connection (decision 0130). A file database hands its WAL checkpoints to a background
+ * thread once it is written to steadily, so the event loop never waits for a checkpoint's copy and fsync (0131).
  */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
   Mutex,
@@ -26,6 +30,85 @@ const MAX_ROWS_PER_INSERT = 50;
 /** Page cache during a bulk load (KiB): holds the random-order primary-key B-trees of a million people. */
 const BULK_CACHE_KIB = 524_288;
 const CACHE_KIB = 65_536;
+/** Write commits before a file database starts its background checkpointer (tests and small jobs never do). */
+const CHECKPOINTER_AFTER_WRITES = 200;
+/** How often the checkpointer copies committed WAL frames into the database (ms). */
+const CHECKPOINT_INTERVAL_MS = 100;
+/** WAL pages past which the connection checkpoints by itself, should the background thread fall behind. */
+const BACKSTOP_WAL_PAGES = 20_000;
+/** SQLite's default automatic checkpoint (pages), used again if the background thread fails. */
+const DEFAULT_WAL_PAGES = 1_000;
+
+/**
+ * The background checkpointer's code (CommonJS, run with `eval`): its own connection runs PASSIVE checkpoints,
+ * which never block the writer or readers of the main connection; SQLite restarts the WAL from its beginning at
+ * the next write after a checkpoint that copied every frame.
+ */
+const CHECKPOINTER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma('synchronous = NORMAL');
+let timer = null;
+function tick() {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    parentPort.postMessage({ error: String(error) });
+  }
+  timer = setTimeout(tick, workerData.intervalMs);
+}
+timer = setTimeout(tick, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearTimeout(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/** A running background checkpointer. */
+interface Checkpointer {
+  /** Stops it and waits until its connection is closed. */
+  stop(): Promise<void>;
+}
+
+function startCheckpointer(path: string, onFailure: (reason: string) => void): Checkpointer {
+  const worker = new Worker(CHECKPOINTER_SOURCE, {
+    eval: true,
+    workerData: {
+      path,
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      intervalMs: CHECKPOINT_INTERVAL_MS,
+    },
+  });
+  worker.unref();
+  let failed = false;
+  const fail = (reason: string): void => {
+    if (!failed) {
+      failed = true;
+      onFailure(reason);
+    }
+  };
+  worker.on('message', (message: unknown) => {
+    fail(typeof message === 'object' && message !== null ? String(Reflect.get(message, 'error')) : 'message');
+  });
+  worker.on('error', (error) => {
+    fail(error.message);
+  });
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      resolve();
+    }),
+  );
+  return {
+    async stop() {
+      worker.postMessage('stop');
+      const timeout = setTimeout(() => void worker.terminate(), 5_000);
+      await exited;
+      clearTimeout(timeout);
+    },
+  };
+}
 
 function bind(params: readonly SqlValue[]): unknown[] {
   return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
@@ -47,7 +130,64 @@ export function openSqlite(path: string): SqlDatabase {
   db.pragma('mmap_size = 268435456');
   const statements = new Map<string, Statement>();
   const mutex = new Mutex();
+  /** Holders of and waiters for the mutex: 0 means no transaction is open or about to open. */
+  let queued = 0;
+  let writes = 0;
+  let checkpointer: Checkpointer | undefined;
   const onDisk = path !== '' && path !== ':memory:' && !path.startsWith('file::memory:');
+
+  async function serialised<T>(fn: () => Promise<T> | T): Promise<T> {
+    queued += 1;
+    try {
+      return await mutex.run(fn);
+    } finally {
+      queued -= 1;
+    }
+  }
+
+  /**
+   * One statement: at once when nothing holds or waits for the connection (better-sqlite3 is synchronous, so it
+   * cannot interleave with anything), otherwise in turn behind the open or waiting transactions.
+   */
+  function single<T>(fn: () => Promise<T>): Promise<T> {
+    if (queued > 0) {
+      return serialised(fn);
+    }
+    try {
+      return fn();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Counts a committed write; the steady writer of a file database gets the background checkpointer. */
+  function wrote(): void {
+    writes += 1;
+    if (writes !== CHECKPOINTER_AFTER_WRITES || !onDisk || !db.open) {
+      return;
+    }
+    checkpointer = startCheckpointer(db.name, () => {
+      checkpointer = undefined;
+      if (db.open) {
+        db.pragma(`wal_autocheckpoint = ${String(DEFAULT_WAL_PAGES)}`);
+      }
+    });
+    db.pragma(`wal_autocheckpoint = ${String(BACKSTOP_WAL_PAGES)}`);
+  }
+
+  /** Stops the background checkpointer (closing, or a bulk load that needs the file to itself); it starts again later. */
+  async function stopCheckpointer(): Promise<void> {
+    const running = checkpointer;
+    if (running === undefined) {
+      return;
+    }
+    checkpointer = undefined;
+    writes = 0;
+    await running.stop();
+    if (db.open) {
+      db.pragma(`wal_autocheckpoint = ${String(DEFAULT_WAL_PAGES)}`);
+    }
+  }
 
   /** Sets the journal mode; returns the mode in force afterwards ('' when SQLite refused: another connection). */
   function journalMode(mode: 'TRUNCATE' | 'WAL'): string {
@@ -134,17 +274,26 @@ export function openSqlite(path: string): SqlDatabase {
 
   return {
     dialect: 'sqlite',
-    all: (sql, params) => mutex.run(() => direct.all(sql, params)),
-    get: (sql, params) => mutex.run(() => direct.get(sql, params)),
-    run: (sql, params) => mutex.run(() => direct.run(sql, params)),
+    all: (sql, params) => single(() => direct.all(sql, params)),
+    get: (sql, params) => single(() => direct.get(sql, params)),
+    run: (sql, params) =>
+      single(async () => {
+        const changes = await direct.run(sql, params);
+        wrote();
+        return changes;
+      }),
     insertMany: (table, columns, rows, onConflict) =>
-      mutex.run(() => direct.insertMany(table, columns, rows, onConflict)),
+      single(async () => {
+        await direct.insertMany(table, columns, rows, onConflict);
+        wrote();
+      }),
     transaction<T>(fn: (ex: SqlExecutor) => Promise<T>): Promise<T> {
-      return mutex.run(async () => {
+      return serialised(async () => {
         db.exec('BEGIN IMMEDIATE');
         try {
           const result = await fn(direct);
           db.exec('COMMIT');
+          wrote();
           return result;
         } catch (error) {
           if (db.inTransaction) {
@@ -155,11 +304,12 @@ export function openSqlite(path: string): SqlDatabase {
       });
     },
     bulkTransaction<T>(tables: readonly string[], fn: (ex: SqlExecutor) => Promise<T>): Promise<T> {
-      return mutex.run(async () => {
+      return serialised(async () => {
         // A rollback journal instead of the WAL while loading a file: pages go once, straight into the database
         // file, and no checkpoint copies gigabytes afterwards; still all or nothing (a hot journal rolls back on the
         // next open). SQLite allows the switch only while no other connection has the file open — else the load
-        // stays in WAL (decision 0126).
+        // stays in WAL (decision 0126). The background checkpointer's connection is closed first (decision 0131).
+        await stopCheckpointer();
         const fromWal = onDisk && !db.inTransaction && journalMode('TRUNCATE') === 'truncate';
         db.exec('BEGIN IMMEDIATE');
         try {
@@ -196,9 +346,10 @@ export function openSqlite(path: string): SqlDatabase {
         }
       });
     },
-    exec: (script) => mutex.run(() => direct.exec(script)),
+    exec: (script) => serialised(() => direct.exec(script)),
     close: () =>
-      mutex.run(() => {
+      serialised(async () => {
+        await stopCheckpointer();
         statements.clear();
         db.close();
       }),
