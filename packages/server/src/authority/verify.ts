@@ -200,6 +200,39 @@ function graceEndOf(expiry: string): string {
   return end;
 }
 
+/** Certificates kept per trust store before the cache starts over. */
+const SIGNATURE_CACHE_MAX = 100_000;
+const verifiedSignatures = new WeakMap<TrustStore, Set<string>>();
+
+/**
+ * Whether the issuing CA's signature over the certificate verifies, remembered per trust store by the DER's SHA-256
+ * (decision 0134): a card read again skips the RSA check of its certificate, while validity and revocation are still
+ * checked against the current CRL on every read. A new trust store (new CA state) starts with an empty cache.
+ */
+function issuerSignatureVerifies(
+  trust: TrustStore,
+  issuer: TrustedCa,
+  leaf: ParsedCertificate,
+  fingerprint: string,
+): boolean {
+  let verified = verifiedSignatures.get(trust);
+  if (verified === undefined) {
+    verified = new Set();
+    verifiedSignatures.set(trust, verified);
+  }
+  if (verified.has(fingerprint)) {
+    return true;
+  }
+  if (!verifySignature('sha256', leaf.tbs, issuer.publicKey, leaf.signature)) {
+    return false;
+  }
+  if (verified.size >= SIGNATURE_CACHE_MAX) {
+    verified.clear();
+  }
+  verified.add(fingerprint);
+  return true;
+}
+
 function verifyParsed(leaf: ParsedCertificate, der: Uint8Array, options: VerifyOptions): CertificateVerdict {
   const at = options.at.getTime();
   const profile = profileOfOrganisationalUnits(leaf.subject.OU) ?? null;
@@ -226,14 +259,14 @@ function verifyParsed(leaf: ParsedCertificate, der: Uint8Array, options: VerifyO
       'the issuing CA is not valid at this time',
     );
   }
-  if (!verifySignature('sha256', leaf.tbs, issuer.publicKey, leaf.signature)) {
+  const fingerprint = createHash('sha256').update(der).digest('hex');
+  if (!issuerSignatureVerifies(options.trust, issuer, leaf, fingerprint)) {
     return refuse(
       'certificate.badSignature',
       '証明書の署名が正しくありません',
       'the certificate signature does not verify',
     );
   }
-  const fingerprint = createHash('sha256').update(der).digest('hex');
   const serial = leaf.serial;
   const notAfter = leaf.notAfter;
   const expiry = tokyoDate(new Date(notAfter));

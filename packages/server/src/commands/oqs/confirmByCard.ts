@@ -224,10 +224,16 @@ interface Verified {
 async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Promise<CardConfirmationOutcome> {
   const repos = deps.ctx.store;
   const { validity, qualifications } = await qualificationsFor(repos, v.person.id, v.date);
-  const acceptancePerson = await acceptancePersonOf(repos, v.person, validity === '1' ? 'active' : 'lost', v.date, {
-    card: v.card,
-    certificate: v.certificate,
-  });
+  // Read once: the rules (自己情報提供不可) and the result (address hidden) both need the flags of today.
+  const flags = await repos.dvFlags.activeOn(v.person.id, v.date);
+  const acceptancePerson = await acceptancePersonOf(
+    repos,
+    v.person,
+    validity === '1' ? 'active' : 'lost',
+    v.date,
+    { card: v.card, certificate: v.certificate },
+    flags,
+  );
   const decision = acceptDocument({ date: v.date, presented: 'myNumberCardAtReader', person: acceptancePerson });
   const refusal = ruleRefusal(decision);
   const first = qualifications[0];
@@ -274,7 +280,6 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
         answer: input.consent,
       })
     : null;
-  const flags = await repos.dvFlags.activeOn(v.person.id, v.date);
   const effects = dvEffectsOf(flags);
   const results: ResultOfQualificationConfirmation[] = [];
   let referenceNumber: string | null = null;
