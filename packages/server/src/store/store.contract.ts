@@ -1385,6 +1385,86 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
       });
     });
 
+    describe('batched lookups of the CSV import (decision 0135)', () => {
+      it('finds a chunk of member keys, persons, person qualifications and My Number hashes in one call each', async () => {
+        await store.persons.insertMany([person('p1'), person('p2', { birthDate: '1990-01-01' }), person('p3')]);
+        const insured = await member('p1', { number: '1', branch: '00' });
+        const dependant = await member('p2', {
+          number: '1',
+          branch: '01',
+          relationship: 'dependant',
+          insuredQualificationId: null,
+        });
+        const other = await member('p3', { number: '2', branch: '00', acquiredOn: '2021-04-01', lostOn: '2022-04-01' });
+        const keyOf = (q: Qualification): string => memberKey(q);
+        const found = await store.qualifications.findByMemberKeys([
+          keyOf(insured),
+          keyOf(other),
+          keyOf(insured),
+          memberKey({ insurerNumber: '01130012', symbol: '1234', number: '9', branch: '00' }),
+        ]);
+        expect(found.map((q) => q.id).sort()).toEqual([insured.id, other.id].sort());
+        expect(found.find((q) => q.id === other.id)).toEqual(other);
+        expect(await store.qualifications.findByMemberKeys([])).toEqual([]);
+        expect((await store.qualifications.findByPersons(['p2', 'p3', 'nobody'])).map((q) => q.id).sort()).toEqual(
+          [dependant.id, other.id].sort(),
+        );
+        expect((await store.persons.getMany(['p2', 'p1', 'p2', 'nobody'])).map((p) => p.id).sort()).toEqual([
+          'p1',
+          'p2',
+        ]);
+
+        const hash = store.individualNumbers.hash('123456789018');
+        await store.individualNumbers.insertLinks([
+          {
+            personId: 'p1',
+            individualNumberHash: hash,
+            individualNumberLast4: '9018',
+            linkedOn: '2024-12-02',
+            linkedBy: '01130012',
+          },
+        ]);
+        const link = await store.individualNumbers.findByNumber('123456789018');
+        if (link === null) {
+          throw new Error('the link was not stored');
+        }
+        expect(link.personId).toBe('p1');
+        expect(
+          await store.individualNumbers.findByHashes([hash, store.individualNumbers.hash('234567890123')]),
+        ).toEqual([link]);
+        await expect(store.individualNumbers.insertLinks([{ ...link, personId: 'p3' }])).rejects.toThrow();
+
+        await store.qualifications.linkInsured([{ id: dependant.id, insuredQualificationId: insured.id }]);
+        expect((await store.qualifications.dependantsOf(insured.id)).map((q) => q.id)).toEqual([dependant.id]);
+      });
+
+      it('answers a lookup of more keys than one statement takes (1,300 member keys)', async () => {
+        const ps = Array.from({ length: 1_300 }, (_, i) => person(`k-${String(i).padStart(4, '0')}`));
+        await store.persons.insertMany(ps);
+        await store.qualifications.insertMany(
+          ps.map((p, i) => ({
+            id: `q-${p.id}`,
+            personId: p.id,
+            insurerNumber: '01130012',
+            symbol: '7000',
+            number: String(i),
+            branch: '00',
+            relationship: 'insured' as const,
+            insuredQualificationId: null,
+            acquiredOn: '2020-04-01',
+            lostOn: null,
+            lossReason: null,
+            cardClassification: '01' as const,
+          })),
+        );
+        const keys = ps.map((_, i) =>
+          memberKey({ insurerNumber: '01130012', symbol: '7000', number: String(i), branch: '00' }),
+        );
+        expect(new Set((await store.qualifications.findByMemberKeys(keys)).map((q) => q.personId)).size).toBe(1_300);
+        expect((await store.persons.getMany(ps.map((p) => p.id))).length).toBe(1_300);
+      });
+    });
+
     describe('access by person (decision 0040)', () => {
       it('answers each hot lookup from one person’s rows only', async () => {
         await store.persons.insertMany([person('p1'), person('p2')]);

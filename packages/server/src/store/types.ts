@@ -570,6 +570,8 @@ export interface PersonRepository {
   /** Multi-row insert for the seed and the CSV import; run inside one transaction to make it all-or-nothing. */
   insertMany(persons: readonly Person[]): Promise<void>;
   get(id: string): Promise<Person | null>;
+  /** The persons with these ids, in no particular order (one query per few hundred ids: the CSV import, decision 0135). */
+  getMany(ids: readonly string[]): Promise<Person[]>;
   update(id: string, patch: Partial<Omit<Person, 'id'>>): Promise<Person | null>;
   count(): Promise<number>;
   /**
@@ -597,6 +599,13 @@ export interface IndividualNumberRepository {
   ): Promise<void>;
   findByNumber(individualNumber: string): Promise<IndividualNumberLink | null>;
   findByPerson(personId: string): Promise<IndividualNumberLink | null>;
+  /**
+   * The links of these keyed hashes (`hash(number)`), in no particular order: the CSV import hashes each number once
+   * and looks a whole chunk up in one query (decision 0135).
+   */
+  findByHashes(hashes: readonly string[]): Promise<IndividualNumberLink[]>;
+  /** Multi-row insert of links already hashed with `hash` (the CSV import, decision 0135); a clash throws. */
+  insertLinks(links: readonly IndividualNumberLink[]): Promise<void>;
   unlink(personId: string): Promise<boolean>;
 }
 
@@ -638,6 +647,18 @@ export interface QualificationRepository {
   currentForPerson(personId: string, date: string): Promise<Qualification[]>;
   /** Dependants attached to an insured person's qualification. */
   dependantsOf(insuredQualificationId: string): Promise<Qualification[]>;
+  /**
+   * All qualifications (any period) under any of these member keys (as `memberKey()` makes them), in no particular
+   * order: the CSV import's duplicate and insured-person checks for a whole chunk in one query (decision 0135).
+   */
+  findByMemberKeys(memberKeys: readonly string[]): Promise<Qualification[]>;
+  /** The qualifications of any of these persons, in no particular order (the CSV import, decision 0135). */
+  findByPersons(personIds: readonly string[]): Promise<Qualification[]>;
+  /**
+   * Attaches dependants to their insured person's qualification (`insuredQualificationId`): the CSV import writes a
+   * dependant listed before its insured person first and links it at the end of the file (decision 0136).
+   */
+  linkInsured(links: readonly { id: string; insuredQualificationId: string }[]): Promise<void>;
   /** An insurer's qualifications in id order (batch jobs, exports). */
   listByInsurer(insurerNumber: string, page: Page): Promise<Qualification[]>;
   /**

@@ -911,6 +911,9 @@ function ofWidth(
   return rows;
 }
 
+/** Values per `IN (…)` list of a batched lookup (a power of two; both drivers take far more parameters). */
+const IN_LIST_MAX = 512;
+
 /** The person-centred tables a bulk load fills (`bulkLoad`, decision 0126). */
 const BULK_TABLES = [
   'persons',
@@ -977,6 +980,39 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     return (await ex().all(sql, params)).map(map);
   }
 
+  /**
+   * `select` rows whose `column` is one of `values` (duplicates ignored): one statement per 512 values, the list padded
+   * to a power of two with its last value so only a few statement shapes are ever prepared (decision 0135).
+   */
+  async function manyIn<T>(
+    select: string,
+    column: string,
+    values: readonly string[],
+    map: (r: Row) => T,
+  ): Promise<T[]> {
+    const unique = [...new Set(values)];
+    const out: T[] = [];
+    for (let start = 0; start < unique.length; start += IN_LIST_MAX) {
+      const part = unique.slice(start, start + IN_LIST_MAX);
+      let size = 1;
+      while (size < part.length) {
+        size *= 2;
+      }
+      const last = part[part.length - 1] ?? '';
+      while (part.length < size) {
+        part.push(last);
+      }
+      const rows = await ex().all(
+        `${select} WHERE ${column} IN (${new Array<string>(size).fill('?').join(', ')})`,
+        part,
+      );
+      for (const r of rows) {
+        out.push(map(r));
+      }
+    }
+    return out;
+  }
+
   function hash(individualNumber: string): string {
     return createHmac('sha256', key).update(individualNumber, 'utf8').digest('hex');
   }
@@ -1028,6 +1064,7 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       },
       insertMany: (persons) => ex().insertMany('persons', PERSON_COLS, persons.map(personValues)),
       get: (id) => one('SELECT * FROM persons WHERE id = ?', [id], toPerson),
+      getMany: (ids) => manyIn('SELECT * FROM persons', 'id', ids, toPerson),
       async update(id, patch) {
         const sets: string[] = [];
         const values: SqlValue[] = [];
@@ -1076,6 +1113,9 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           ? one('SELECT * FROM individual_number_links WHERE individual_number_hash = ?', [hash(n)], toLink)
           : Promise.resolve(null),
       findByPerson: (personId) => one('SELECT * FROM individual_number_links WHERE person_id = ?', [personId], toLink),
+      findByHashes: (hashes) =>
+        manyIn('SELECT * FROM individual_number_links', 'individual_number_hash', hashes, toLink),
+      insertLinks: (links) => ex().insertMany('individual_number_links', LINK_COLS, links.map(linkValues)),
       async unlink(personId) {
         return (await ex().run('DELETE FROM individual_number_links WHERE person_id = ?', [personId])) > 0;
       },
@@ -1157,6 +1197,17 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           [personId, date, date],
           toQualification,
         ),
+      findByMemberKeys: (keys) => manyIn(Q_SELECT, 'member_key', keys, toQualification),
+      findByPersons: (personIds) => manyIn(Q_SELECT, 'person_id', personIds, toQualification),
+      linkInsured: (links) =>
+        atomic(async (tx) => {
+          for (const l of links) {
+            await tx.run('UPDATE qualifications SET insured_qualification_id = ? WHERE id = ?', [
+              l.insuredQualificationId,
+              l.id,
+            ]);
+          }
+        }),
       dependantsOf: (insuredQualificationId) =>
         many(`${Q_SELECT} WHERE insured_qualification_id = ? ORDER BY id`, [insuredQualificationId], toQualification),
       listByInsurer: (insurerNumber, page) =>
