@@ -9,6 +9,7 @@ interface SimulateCommandOptions {
   seed: string;
   db: string;
   batch: string;
+  commit: string;
 }
 
 /**
@@ -24,11 +25,16 @@ export function registerSimulate(program: Command): void {
     .requiredOption('--to <month>', 'last month, YYYY-MM')
     .option('--seed <s>', 'simulation seed (number or text)', '1')
     .option('--db <path|url>', 'SQLite file or postgres:// URL', defaultDb())
-    .option('--batch <n>', 'persons per written batch', '1000')
+    .option('--batch <n>', 'persons read, simulated and written together', '1000')
+    .option('--commit <n>', 'persons per transaction (batches written one after another in it)', '20000')
     .action(async (opts: SimulateCommandOptions) => {
       const batchPeople = Number(opts.batch);
       if (!Number.isInteger(batchPeople) || batchPeople < 1) {
         throw new Error(`--batch must be a whole number ≥ 1, got ${opts.batch}`);
+      }
+      const commitPeople = Number(opts.commit);
+      if (!Number.isInteger(commitPeople) || commitPeople < 1) {
+        throw new Error(`--commit must be a whole number ≥ 1, got ${opts.commit}`);
       }
       const ctx = await openContext(opts.db);
       const bar = process.stderr.isTTY
@@ -49,6 +55,7 @@ export function registerSimulate(program: Command): void {
           to: opts.to,
           seed: /^\d+$/.test(opts.seed) ? Number(opts.seed) : opts.seed,
           batchPeople,
+          commitPeople,
           onProgress: (done, total) => {
             if (bar !== null && !started) {
               bar.start(total, 0);

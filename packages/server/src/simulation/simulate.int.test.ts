@@ -77,6 +77,41 @@ describe('onshi simulate: a deterministic year over a seeded store (issue 9)', (
     expect(runs[2]).not.toBe(runs[0]);
   });
 
+  it('writes the same rows and statistics whatever the batch and transaction sizes, month by month as person by person (decisions 0141–0142)', async () => {
+    const runs: string[] = [];
+    for (const sizes of [{}, { batchPeople: 7, commitPeople: 20 }, { batchPeople: 50, commitPeople: 50 }]) {
+      const s = await freshStore();
+      await seedSmallPopulation(s, { people: 120, seed: 3, asOf: '2025-06-30', institutions: 200 });
+      const counts = await simulate(s, { from: '2025-03', to: '2025-05', seed: 11, ...sizes });
+      const usage = await statsByMonth(s, {
+        definition: 'usageRateOverall',
+        from: '2025-03',
+        to: '2025-05',
+        scope: {},
+      });
+      runs.push(JSON.stringify({ counts, raw: await rawRows(s), usage }));
+      await s.close();
+    }
+    expect(JSON.parse(runs[0] ?? '{}')).toMatchObject({ counts: { persons: 120 } });
+    expect(runs[1]).toBe(runs[0]);
+    expect(runs[2]).toBe(runs[0]);
+  });
+
+  it('simulates each person’s months as one run over the whole period would (person.ts: a stream per month)', async () => {
+    await seedSmallPopulation(store, { people: 30, seed: 6, asOf: '2025-06-30', institutions: 200 });
+    await simulate(store, { from: '2025-01', to: '2025-03', seed: 2, batchPeople: 8, commitPeople: 8 });
+    const written = await rawRows(store);
+    const other = await freshStore();
+    await seedSmallPopulation(other, { people: 30, seed: 6, asOf: '2025-06-30', institutions: 200 });
+    for (const month of ['2025-01', '2025-02', '2025-03']) {
+      await simulate(other, { from: month, to: month, seed: 2, batchPeople: 1000 });
+    }
+    const apart = await rawRows(other);
+    await other.close();
+    expect(written.confirmations.length).toBeGreaterThan(0);
+    expect(apart).toEqual(written);
+  });
+
   it('refuses months that already hold activity, and an empty database, with coded errors', async () => {
     await expect(simulate(store, { from: '2025-01', to: '2025-01', seed: 1 })).rejects.toMatchObject({
       code: 'SIMULATE_EMPTY_STORE',

@@ -1,9 +1,11 @@
 /**
- * `onshi simulate`: a year (or any run of months) of activity over a seeded Store, streamed person by person and
- * written in batches, one transaction per batch — the confirmation and claim writes keep the usage statistics in the
- * same transaction (decision 0115) — then the monthly 利用登録率 snapshot for every simulated month. Before streaming,
- * the probability of using a usable マイナ保険証 is calibrated per month and kind on the first persons, so the national
- * share follows rules.md §9 whatever the seeded registration state (decision 0117).
+ * `onshi simulate`: a year (or any run of months) of activity over a seeded Store, month by month, each month streamed
+ * over blocks of persons read with one query per table (decision 0141) and written block after block, many blocks per
+ * transaction (decision 0142) — the confirmation and claim writes keep the usage statistics in the same transaction
+ * (decisions 0115, 0140) — then the monthly 利用登録率 snapshot for every simulated month. Memory holds one block's
+ * rows, whatever the population. Before streaming, the probability of using a usable マイナ保険証 is calibrated per
+ * month and kind on the first persons, so the national share follows rules.md §9 whatever the seeded registration
+ * state (decision 0117).
  */
 import { ageOn, endOfMonth } from '@onshi/core';
 import type {
@@ -16,6 +18,7 @@ import type {
   Person,
   Scheme,
   Store,
+  StoreTx,
 } from '../store/types.js';
 import { seedToUint32 } from '../population/prng.js';
 import { kindShare, useProbability, visualShare } from './model.js';
@@ -38,7 +41,9 @@ export interface SimulateOptions {
   batchPeople?: number;
   /** Persons read to calibrate the card-use probability (default 5,000). */
   calibrationPeople?: number;
-  /** Called after each batch with persons done and in all. */
+  /** Persons per transaction (default 20,000): blocks are written in it one after another (decision 0142). */
+  commitPeople?: number;
+  /** Called after each batch with person-months done and in all (persons × months). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -94,15 +99,47 @@ export function monthsBetween(from: string, to: string): string[] {
   }
 }
 
-/** Reads what the simulation needs about one person (four indexed lookups by person, decision 0040). */
-export async function readFacts(store: Store, person: Person): Promise<PersonFacts> {
+/** Rows grouped by their person, each person's rows in the order read. */
+function byPerson<T extends { personId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = out.get(row.personId);
+    if (list === undefined) {
+      out.set(row.personId, [row]);
+    } else {
+      list.push(row);
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads what the simulation needs about one page of persons (as `persons.list` returned it after `afterId`): one
+ * query per table over the page's id range instead of four lookups per person (decision 0141).
+ */
+export async function readFactsOfPage(
+  store: StoreTx,
+  page: readonly Person[],
+  afterId: string | undefined,
+): Promise<PersonFacts[]> {
+  const last = page[page.length - 1];
+  if (last === undefined) {
+    return [];
+  }
+  const range = { ...(afterId === undefined ? {} : { afterId }), throughId: last.id };
   const [qualifications, cards, registrations, dvFlags] = await Promise.all([
-    store.qualifications.findByPerson(person.id),
-    store.cards.listByPerson(person.id),
-    store.cards.registrations(person.id),
-    store.dvFlags.listByPerson(person.id),
+    store.qualifications.findByPersonRange(range).then(byPerson),
+    store.cards.listByPersonRange(range).then(byPerson),
+    store.cards.registrationsByPersonRange(range).then(byPerson),
+    store.dvFlags.listByPersonRange(range).then(byPerson),
   ]);
-  return { person, qualifications, cards, registrations, dvFlags };
+  return page.map((person) => ({
+    person,
+    qualifications: qualifications.get(person.id) ?? [],
+    cards: cards.get(person.id) ?? [],
+    registrations: registrations.get(person.id) ?? [],
+    dvFlags: dvFlags.get(person.id) ?? [],
+  }));
 }
 
 /**
@@ -153,16 +190,12 @@ class Batch {
   consents: Consent[] = [];
   claims: Claim[] = [];
   records: ClinicalRecord[] = [];
-  persons = 0;
 
-  async write(store: Store, counts: SimulationCounts): Promise<void> {
-    await store.transaction(async (tx) => {
-      await tx.confirmations.insertMany(this.confirmations);
-      await tx.consents.insertMany(this.consents);
-      await tx.claims.insertMany(this.claims);
-      await tx.clinicalRecords.insertMany(this.records);
-    });
-    counts.persons += this.persons;
+  async write(tx: StoreTx, counts: SimulationCounts): Promise<void> {
+    await tx.confirmations.insertMany(this.confirmations);
+    await tx.consents.insertMany(this.consents);
+    await tx.claims.insertMany(this.claims);
+    await tx.clinicalRecords.insertMany(this.records);
     counts.confirmations += this.confirmations.length;
     counts.cardConfirmations += this.confirmations.filter((c) => c.method === 'card').length;
     counts.consents += this.consents.length;
@@ -195,12 +228,8 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   const seed = seedToUint32(options.seed);
   const batchPeople = options.batchPeople ?? 1000;
 
-  const sample: PersonFacts[] = [];
-  for (const person of await store.persons.list({ limit: options.calibrationPeople ?? 5000 })) {
-    sample.push(await readFacts(store, person));
-  }
-  const probabilities = calibrate(sample, months, institutions);
-  sample.length = 0;
+  const sample = await store.persons.list({ limit: options.calibrationPeople ?? 5000 });
+  const probabilities = calibrate(await readFactsOfPage(store, sample, undefined), months, institutions);
 
   const world: World = {
     seed,
@@ -218,25 +247,42 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
     claims: 0,
     records: 0,
   };
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await store.persons.list({ ...(afterId === undefined ? {} : { afterId }), limit: batchPeople });
-    if (page.length === 0) {
-      break;
+  const commitPeople = Math.max(batchPeople, options.commitPeople ?? 20_000);
+  // Month by month (decision 0142): a person's month depends only on the seed, the person and that month, so the
+  // rows are the same as person by person, but each pass appends to the same month's end of the time-ordered
+  // indexes (by institution, by day) instead of writing all over them.
+  let persons = 0;
+  for (const [m, month] of months.entries()) {
+    const monthWorld: World = { ...world, months: [month] };
+    let afterId: string | undefined;
+    let done = 0;
+    for (let more = true; more;) {
+      more = await store.transaction(async (tx) => {
+        for (let written = 0; written < commitPeople;) {
+          const page = await tx.persons.list({ ...(afterId === undefined ? {} : { afterId }), limit: batchPeople });
+          if (page.length === 0) {
+            return false;
+          }
+          const batch = new Batch();
+          for (const facts of await readFactsOfPage(tx, page, afterId)) {
+            const activity = simulatePerson(facts, monthWorld);
+            batch.confirmations.push(...activity.confirmations);
+            batch.consents.push(...activity.consents);
+            batch.claims.push(...activity.claims);
+            batch.records.push(...activity.records);
+          }
+          await batch.write(tx, counts);
+          written += page.length;
+          done += page.length;
+          afterId = page[page.length - 1]?.id;
+          options.onProgress?.(m * total + done, total * months.length);
+        }
+        return true;
+      });
     }
-    const batch = new Batch();
-    for (const person of page) {
-      const activity = simulatePerson(await readFacts(store, person), world);
-      batch.confirmations.push(...activity.confirmations);
-      batch.consents.push(...activity.consents);
-      batch.claims.push(...activity.claims);
-      batch.records.push(...activity.records);
-      batch.persons += 1;
-    }
-    await batch.write(store, counts);
-    afterId = page[page.length - 1]?.id;
-    options.onProgress?.(counts.persons, total);
+    persons = Math.max(persons, done);
   }
+  counts.persons = persons;
   // The monthly snapshot job (利用登録率), as of each month's last day.
   for (const month of months) {
     await store.stats.snapshotRegistrations(month, endOfMonth(`${month}-01`));

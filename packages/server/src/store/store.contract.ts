@@ -907,6 +907,47 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect(await store.consents.listByPerson('p1')).toHaveLength(1);
       });
 
+      it("reads a page of persons' qualifications, cards, registrations and DV flags with one query per table (decision 0141)", async () => {
+        await store.persons.insertMany([person('p1'), person('p2'), person('p3'), person('p4')]);
+        const older = await member('p2', { acquiredOn: '2019-04-01', lostOn: '2020-04-01' });
+        const newer = await member('p2', { number: '9999', acquiredOn: '2020-04-01' });
+        await member('p1');
+        await member('p4');
+        const card = (personId: string, issuedOn: string) =>
+          store.cards.insert({
+            personId,
+            kind: 'standard',
+            platform: null,
+            issuedOn,
+            expiresOn: '2034-04-02',
+            status: 'active',
+            statusChangedOn: null,
+          });
+        const c3 = await card('p3', '2024-01-15');
+        const c2b = await card('p2', '2024-05-01');
+        const c2a = await card('p2', '2023-05-01');
+        await card('p4', '2024-01-15');
+        await store.cards.register({ personId: 'p3', cardId: c3.id, registeredOn: '2024-02-01', channel: 'reader' });
+        await store.cards.register({ personId: 'p2', cardId: c2a.id, registeredOn: '2023-06-01', channel: 'portal' });
+        await store.cards.register({ personId: 'p4', cardId: c3.id, registeredOn: '2024-02-01', channel: 'reader' });
+        await store.dvFlags.set({ personId: 'p3', flag: 'nonDisclosure', setOn: '2024-01-10', setBy: '01130012' });
+        await store.dvFlags.set({ personId: 'p1', flag: 'selfInfoBlocked', setOn: '2024-03-01', setBy: '01130012' });
+        // The page after p1 up to p3: p2 and p3 only, grouped by person in id order, each as its per-person read.
+        const range = { afterId: 'p1', throughId: 'p3' };
+        expect((await store.qualifications.findByPersonRange(range)).map((q) => q.id)).toEqual([newer.id, older.id]);
+        expect((await store.cards.listByPersonRange(range)).map((c) => c.id)).toEqual([c2a.id, c2b.id, c3.id]);
+        expect((await store.cards.registrationsByPersonRange(range)).map((r) => r.personId)).toEqual(['p2', 'p3']);
+        expect((await store.dvFlags.listByPersonRange(range)).map((f) => f.personId)).toEqual(['p3']);
+        // Without afterId the range starts at the first person.
+        expect((await store.dvFlags.listByPersonRange({ throughId: 'p2' })).map((f) => f.flag)).toEqual([
+          'selfInfoBlocked',
+        ]);
+        expect(await store.qualifications.findByPersonRange({ throughId: 'p2' })).toEqual([
+          ...(await store.qualifications.findByPerson('p1')),
+          ...(await store.qualifications.findByPerson('p2')),
+        ]);
+      });
+
       it('opens a consent for 24 hours at one institution only (rules.md §6)', async () => {
         await store.consents.record({
           institutionCode: '1311111111',

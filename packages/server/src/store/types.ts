@@ -564,6 +564,15 @@ export interface Page {
   limit: number;
 }
 
+/**
+ * The persons after `afterId` (from the first when absent) up to `throughId` inclusive, in id order: one page of
+ * `persons.list`, so a batch job reads a block of persons' rows with one query per table (decision 0141).
+ */
+export interface PersonIdRange {
+  afterId?: string;
+  throughId: string;
+}
+
 /** 加入者 and other persons. */
 export interface PersonRepository {
   insert(person: WithOptionalId<Person>): Promise<Person>;
@@ -643,6 +652,8 @@ export interface QualificationRepository {
   }): Promise<Qualification[]>;
   /** A person's qualifications, newest acquisition first. */
   findByPerson(personId: string): Promise<Qualification[]>;
+  /** The qualifications of a range of persons, by person id, then as `findByPerson` (batch jobs, decision 0141). */
+  findByPersonRange(range: PersonIdRange): Promise<Qualification[]>;
   /** Qualifications in force on `date` (acquiredOn ≤ date and (lostOn null or date < lostOn)). */
   currentForPerson(personId: string, date: string): Promise<Qualification[]>;
   /** Dependants attached to an insured person's qualification. */
@@ -717,6 +728,8 @@ export interface DvFlagRepository {
   /** Clears the open period of `flag`; false when none was open. */
   clear(personId: string, flag: DvFlag, clearedOn: string): Promise<boolean>;
   listByPerson(personId: string): Promise<DvFlagRecord[]>;
+  /** The DV flags of a range of persons, by person id, then as `listByPerson` (batch jobs, decision 0141). */
+  listByPersonRange(range: PersonIdRange): Promise<DvFlagRecord[]>;
   /** Flags in force on `date` (setOn ≤ date and (clearedOn null or date < clearedOn)). */
   activeOn(personId: string, date: string): Promise<DvFlag[]>;
 }
@@ -727,12 +740,16 @@ export interface CardRepository {
   insertMany(cards: readonly Card[]): Promise<void>;
   get(id: string): Promise<Card | null>;
   listByPerson(personId: string): Promise<Card[]>;
+  /** The cards of a range of persons, by person id, then as `listByPerson` (batch jobs, decision 0141). */
+  listByPersonRange(range: PersonIdRange): Promise<Card[]>;
   setStatus(id: string, status: CardStatus, on: string): Promise<Card | null>;
   register(input: WithOptionalId<Omit<InsuranceUseRegistration, 'unregisteredOn'>>): Promise<InsuranceUseRegistration>;
   insertRegistrations(registrations: readonly InsuranceUseRegistration[]): Promise<void>;
   /** Ends the person's open registration; false when none was open. */
   unregister(personId: string, on: string): Promise<boolean>;
   registrations(personId: string): Promise<InsuranceUseRegistration[]>;
+  /** The registrations of a range of persons, by person id, then as `registrations` (batch jobs, decision 0141). */
+  registrationsByPersonRange(range: PersonIdRange): Promise<InsuranceUseRegistration[]>;
   /** The registration in force on `date`, or null. */
   registrationOn(personId: string, date: string): Promise<InsuranceUseRegistration | null>;
   /** Cards whose `expiresOn` is in [fromOn, toOn], in id order, paged (the expiry-notice job). */

@@ -1190,6 +1190,12 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         many(`${Q_SELECT} WHERE member_key = ? ORDER BY acquired_on DESC, id`, [memberKey(k)], toQualification),
       findByPerson: (personId) =>
         many(`${Q_SELECT} WHERE person_id = ? ORDER BY acquired_on DESC, id`, [personId], toQualification),
+      findByPersonRange: (range) =>
+        many(
+          `${Q_SELECT} WHERE person_id > ? AND person_id <= ? ORDER BY person_id, acquired_on DESC, id`,
+          [range.afterId ?? '', range.throughId],
+          toQualification,
+        ),
       currentForPerson: (personId, date) =>
         many(
           `${Q_SELECT} WHERE person_id = ? AND acquired_on <= ? AND (lost_on IS NULL OR lost_on > ?) ` +
@@ -1394,6 +1400,12 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       },
       listByPerson: (personId) =>
         many('SELECT * FROM dv_flags WHERE person_id = ? ORDER BY set_on, id', [personId], toDvFlag),
+      listByPersonRange: (range) =>
+        many(
+          'SELECT * FROM dv_flags WHERE person_id > ? AND person_id <= ? ORDER BY person_id, set_on, id',
+          [range.afterId ?? '', range.throughId],
+          toDvFlag,
+        ),
       async activeOn(personId, date) {
         const flags = await many(
           'SELECT * FROM dv_flags WHERE person_id = ? AND set_on <= ? AND (cleared_on IS NULL OR cleared_on > ?)',
@@ -1414,6 +1426,12 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       get: (id) => one('SELECT * FROM cards WHERE id = ?', [id], toCard),
       listByPerson: (personId) =>
         many('SELECT * FROM cards WHERE person_id = ? ORDER BY issued_on, id', [personId], toCard),
+      listByPersonRange: (range) =>
+        many(
+          'SELECT * FROM cards WHERE person_id > ? AND person_id <= ? ORDER BY person_id, issued_on, id',
+          [range.afterId ?? '', range.throughId],
+          toCard,
+        ),
       async setStatus(id, status, on) {
         await ex().run('UPDATE cards SET status = ?, status_changed_on = ? WHERE id = ?', [status, on, id]);
         return one('SELECT * FROM cards WHERE id = ?', [id], toCard);
@@ -1443,6 +1461,13 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         many(
           'SELECT * FROM insurance_use_registrations WHERE person_id = ? ORDER BY registered_on, id',
           [personId],
+          toRegistration,
+        ),
+      registrationsByPersonRange: (range) =>
+        many(
+          'SELECT * FROM insurance_use_registrations WHERE person_id > ? AND person_id <= ? ' +
+            'ORDER BY person_id, registered_on, id',
+          [range.afterId ?? '', range.throughId],
           toRegistration,
         ),
       registrationOn: (personId, date) =>

@@ -30,8 +30,27 @@ const COUNTER_COLUMNS: readonly (readonly [keyof UsageCounters, string])[] = [
 
 const KINDS: readonly InstitutionKind[] = ['hospital', 'clinic', 'dental', 'pharmacy'];
 
-/** Rows per multi-row statement (well under both drivers' parameter limits). */
-const CHUNK = 400;
+/** Most rows per multi-row statement (well under both drivers' parameter limits); a power of two. */
+const CHUNK = 256;
+
+/**
+ * Splits `length` rows into statements of CHUNK rows, then the rest by its binary digits (128, 64, …, 1): each
+ * statement shape has one of nine sizes, so the drivers' prepared-statement caches stay small however the batch
+ * sizes vary (a cache keyed by SQL text otherwise keeps one compiled statement per size ever seen; decision 0140).
+ */
+export function statementSlices(length: number): [start: number, end: number][] {
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let size = CHUNK; size >= 1;) {
+    if (length - start >= size) {
+      out.push([start, start + size]);
+      start += size;
+    } else {
+      size /= 2;
+    }
+  }
+  return out;
+}
 
 interface Cell {
   month: string;
@@ -70,8 +89,8 @@ function isKind(v: string): v is InstitutionKind {
 async function placesOf(ex: SqlExecutor, codes: readonly string[]): Promise<Map<string, Place>> {
   const unique = [...new Set(codes)];
   const places = new Map<string, Place>();
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const chunk = unique.slice(i, i + CHUNK);
+  for (const [from, to] of statementSlices(unique.length)) {
+    const chunk = unique.slice(from, to);
     const rows = await ex.all(
       `SELECT institution_code, kind, prefecture FROM institutions WHERE institution_code IN (${chunk.map(() => '?').join(', ')})`,
       chunk,
@@ -124,8 +143,8 @@ class Cells {
     const tail =
       ' ON CONFLICT (month, insurer_number, institution_kind, institution_prefecture) DO UPDATE SET ' +
       columns.map((c) => `${c} = stats_usage.${c} + excluded.${c}`).join(', ');
-    for (let i = 0; i < cells.length; i += CHUNK) {
-      const chunk = cells.slice(i, i + CHUNK);
+    for (const [from, to] of statementSlices(cells.length)) {
+      const chunk = cells.slice(from, to);
       const params: SqlValue[] = [];
       for (const c of chunk) {
         params.push(c.month, c.insurerNumber, c.institutionKind, c.institutionPrefecture);
@@ -177,8 +196,8 @@ export async function addConfirmationUsage(ex: SqlExecutor, confirmations: reado
       counters.visualChecks += 1;
     }
   }
-  for (let i = 0; i < cardUsers.length; i += CHUNK) {
-    const chunk = cardUsers.slice(i, i + CHUNK);
+  for (const [from, to] of statementSlices(cardUsers.length)) {
+    const chunk = cardUsers.slice(from, to);
     const params: SqlValue[] = [];
     for (const c of chunk) {
       params.push(c.confirmedOn.slice(0, 7), c.institutionCode, c.personId);
