@@ -41,7 +41,7 @@ export function registerSimulate(program: Command): void {
         ? new cliProgress.SingleBar(
             {
               stream: process.stderr,
-              format: '{bar} {percentage}% | {value}/{total} people | {eta_formatted} left',
+              format: '{bar} {percentage}% | {value}/{total} person-months | {eta_formatted} left',
               hideCursor: true,
             },
             cliProgress.Presets.shades_classic,
