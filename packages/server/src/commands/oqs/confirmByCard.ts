@@ -26,6 +26,7 @@ import { recordConsent, type ConsentAnswer } from './consent.js';
 import type { ConfirmationOutcome } from './confirmByNumber.js';
 import { readerFeedOf, today, type OqsDeps, type ReaderResultBody } from './deps.js';
 import { OQS_NOTICES } from './errors.js';
+import { requireOqsInstitution } from './institutions.js';
 import { dvEffectsOf, loadQualificationResult } from './lookup.js';
 import { recordCheck, type CheckRecord } from './record.js';
 
@@ -145,10 +146,7 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
   const repos = ctx.store;
   const now = ctx.clock.now();
   const date = today(ctx);
-  const institution = await repos.institutions.get(input.institutionCode);
-  if (institution === null || !institution.oqsEnabled) {
-    throw new OqsError('forbidden', 'institution not registered for OQS');
-  }
+  const institution = await requireOqsInstitution(ctx, input.institutionCode);
   if (institution.readerStatus === 'outOfOrder') {
     throw new OqsError('readerOutOfOrder');
   }

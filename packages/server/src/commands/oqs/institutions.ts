@@ -50,8 +50,8 @@ export async function registerInstitution(
   if (!allowed.includes(input.kind)) {
     throw new AppError(OQS_ADMIN_ERRORS.kindMismatch, `${check.table} code, kind ${input.kind}`);
   }
-  enabledCache.get(deps.ctx.store)?.delete(input.institutionCode);
-  return deps.ctx.store.transaction(async (tx) => {
+  forgetInstitution(deps.ctx, input.institutionCode);
+  const registered = await deps.ctx.store.transaction(async (tx) => {
     const existing = await tx.institutions.get(input.institutionCode);
     const institution = await tx.institutions.upsert({
       institutionCode: input.institutionCode,
@@ -75,6 +75,8 @@ export async function registerInstitution(
     });
     return institution;
   });
+  forgetInstitution(deps.ctx, input.institutionCode);
+  return registered;
 }
 
 /** The institution, or a coded 404. */
@@ -125,7 +127,8 @@ export async function setReaderStatus(
   institutionCode: string,
   status: ReaderStatus,
 ): Promise<Institution> {
-  return deps.ctx.store.transaction(async (tx) => {
+  forgetInstitution(deps.ctx, institutionCode);
+  const updated = await deps.ctx.store.transaction(async (tx) => {
     await requireInstitution(tx, institutionCode);
     await tx.institutions.setReaderStatus(institutionCode, status);
     await deps.audit.appendInTx(tx, {
@@ -139,6 +142,8 @@ export async function setReaderStatus(
     });
     return requireInstitution(tx, institutionCode);
   });
+  forgetInstitution(deps.ctx, institutionCode);
+  return updated;
 }
 
 /** The clinic chooses which consent items its reader offers (rules.md §6.2: only enabled items are shown). */
@@ -147,7 +152,8 @@ export async function setConsentItems(
   institutionCode: string,
   items: readonly ConsentItem[],
 ): Promise<Institution> {
-  return deps.ctx.store.transaction(async (tx) => {
+  forgetInstitution(deps.ctx, institutionCode);
+  const changed = await deps.ctx.store.transaction(async (tx) => {
     const institution = await requireInstitution(tx, institutionCode);
     const updated = await tx.institutions.upsert({ ...institution, consentItemsEnabled: orderedItems(items) });
     await deps.audit.appendInTx(tx, {
@@ -161,6 +167,8 @@ export async function setConsentItems(
     });
     return updated;
   });
+  forgetInstitution(deps.ctx, institutionCode);
+  return changed;
 }
 
 /** The kinds an institution code's 点数表 digit allows (for forms and error details). */
@@ -169,27 +177,49 @@ export function kindsForCode(institutionCode: string): readonly InstitutionKind[
   return check.table === undefined ? [] : KINDS_BY_TABLE[check.table];
 }
 
-const ENABLED_TTL_MS = 5_000;
-const enabledCache = new WeakMap<StoreRepositories, Map<string, { enabled: boolean; until: number }>>();
+/** How long a cached institution record is trusted (by the injected clock) before it is read again. */
+export const INSTITUTION_TTL_MS = 5_000;
+const institutionCache = new WeakMap<StoreRepositories, Map<string, { institution: Institution; until: number }>>();
+
+/** Drops the cached record of an institution (after a change made through these commands). */
+function forgetInstitution(ctx: ServerContext, institutionCode: string): void {
+  institutionCache.get(ctx.store)?.delete(institutionCode);
+}
 
 /**
- * Refuses (OQS-E-FORBIDDEN) an institution that is not registered or not enabled for OQS. Cached for a few
- * seconds like credentials (the by-number hot path must not pay a lookup for it on every request).
+ * The institution record, cached per store for a few seconds by the injected clock (decision 0145): the card and
+ * number hot paths read it on every check. A change through `registerInstitution`, `setReaderStatus` or
+ * `setConsentItems` drops the entry at once; a change made elsewhere (another server) is seen within the TTL.
+ * An unknown code is not cached, so a newly registered institution is usable immediately.
  */
-export async function requireOqsInstitution(ctx: ServerContext, institutionCode: string): Promise<void> {
+export async function cachedInstitution(ctx: ServerContext, institutionCode: string): Promise<Institution | null> {
   const now = ctx.clock.now().getTime();
-  let cache = enabledCache.get(ctx.store);
+  let cache = institutionCache.get(ctx.store);
   if (cache === undefined) {
     cache = new Map();
-    enabledCache.set(ctx.store, cache);
+    institutionCache.set(ctx.store, cache);
   }
-  let hit = cache.get(institutionCode);
-  if (hit === undefined || hit.until <= now) {
-    const institution = await ctx.store.institutions.get(institutionCode);
-    hit = { enabled: institution?.oqsEnabled === true, until: now + ENABLED_TTL_MS };
-    cache.set(institutionCode, hit);
+  const hit = cache.get(institutionCode);
+  if (hit !== undefined && hit.until > now) {
+    return hit.institution;
   }
-  if (!hit.enabled) {
+  const institution = await ctx.store.institutions.get(institutionCode);
+  if (institution === null) {
+    cache.delete(institutionCode);
+  } else {
+    cache.set(institutionCode, { institution, until: now + INSTITUTION_TTL_MS });
+  }
+  return institution;
+}
+
+/**
+ * Refuses (OQS-E-FORBIDDEN) an institution that is not registered or not enabled for OQS. Read through the
+ * institution cache (the by-number hot path must not pay a lookup for it on every request).
+ */
+export async function requireOqsInstitution(ctx: ServerContext, institutionCode: string): Promise<Institution> {
+  const institution = await cachedInstitution(ctx, institutionCode);
+  if (institution === null || !institution.oqsEnabled) {
     throw new OqsError('forbidden', 'institution not registered for OQS');
   }
+  return institution;
 }
