@@ -650,6 +650,16 @@ export interface QualificationRepository {
     number: string;
     branch: string | null;
   }): Promise<Qualification[]>;
+  /**
+   * `findByMemberKey` with each qualification's person, in one query (the confirmation-by-number hot path,
+   * decision 0134); a qualification whose person row is missing is left out.
+   */
+  findMembersByKey(key: {
+    insurerNumber: string;
+    symbol: string | null;
+    number: string;
+    branch: string | null;
+  }): Promise<{ qualification: Qualification; person: Person }[]>;
   /** A person's qualifications, newest acquisition first. */
   findByPerson(personId: string): Promise<Qualification[]>;
   /** The qualifications of a range of persons, by person id, then as `findByPerson` (batch jobs, decision 0141). */
@@ -682,16 +692,6 @@ export interface QualificationRepository {
     insurerNumber: string;
     symbol?: string | null;
     number?: string;
-  /**
-   * `findByMemberKey` with each qualification's person, in one query (the confirmation-by-number hot path,
-   * decision 0134); a qualification whose person row is missing is left out.
-   */
-  findMembersByKey(key: {
-    insurerNumber: string;
-    symbol: string | null;
-    number: string;
-    branch: string | null;
-  }): Promise<{ qualification: Qualification; person: Person }[]>;
     nameKanaPrefix?: string;
     birthDate?: string;
     limit: number;
@@ -717,6 +717,11 @@ export interface DocumentRepository {
   insertMany(docs: readonly IssuedDocument[]): Promise<void>;
   get(id: string): Promise<IssuedDocument | null>;
   listByPerson(personId: string): Promise<IssuedDocument[]>;
+  /**
+   * The latest document issued to the person for one qualification (latest `issuedOn`; on a tie the smallest id,
+   * as the first of `listByPerson`'s order), or null: what a confirmation result shows (証交付・有効期間).
+   */
+  latestForQualification(personId: string, qualificationId: string): Promise<IssuedDocument | null>;
   /** An insurer's documents issued between two dates inclusive, in issue order. */
   listByInsurer(insurerNumber: string, fromOn: string, toOn: string, page: Page): Promise<IssuedDocument[]>;
 }
@@ -755,11 +760,6 @@ export interface CardRepository {
   /** Cards whose `expiresOn` is in [fromOn, toOn], in id order, paged (the expiry-notice job). */
   listExpiring(fromOn: string, toOn: string, page: Page): Promise<Card[]>;
 }
-  /**
-   * The latest document issued to the person for one qualification (latest `issuedOn`; on a tie the smallest id,
-   * as the first of `listByPerson`'s order), or null: what a confirmation result shows (証交付・有効期間).
-   */
-  latestForQualification(personId: string, qualificationId: string): Promise<IssuedDocument | null>;
 
 /** Electronic certificates and the certificate→person linking table (never via My Number). */
 export interface CertificateRepository {

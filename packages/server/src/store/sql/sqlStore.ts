@@ -1051,6 +1051,10 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
   }
 
   const Q_SELECT = `SELECT ${QUALIFICATION_COLS.join(', ')} FROM qualifications`;
+  const MEMBERS_SELECT =
+    `SELECT ${QUALIFICATION_COLS.map((c) => `q.${c}`).join(', ')}, ` +
+    `${PERSON_COLS.map((c) => `p.${c} AS p_${c}`).join(', ')} ` +
+    'FROM qualifications q JOIN persons p ON p.id = q.person_id WHERE q.member_key = ? ORDER BY q.acquired_on DESC, q.id';
 
   const repositories: StoreRepositories = {
     persons: {
@@ -1088,10 +1092,6 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         many('SELECT * FROM persons WHERE birth_date = ? ORDER BY id LIMIT ?', [birthDate, limit], toPerson),
       list: (page) =>
         many('SELECT * FROM persons WHERE id > ? ORDER BY id LIMIT ?', [page.afterId ?? '', page.limit], toPerson),
-  const MEMBERS_SELECT =
-    `SELECT ${QUALIFICATION_COLS.map((c) => `q.${c}`).join(', ')}, ` +
-    `${PERSON_COLS.map((c) => `p.${c} AS p_${c}`).join(', ')} ` +
-    'FROM qualifications q JOIN persons p ON p.id = q.person_id WHERE q.member_key = ? ORDER BY q.acquired_on DESC, q.id';
     },
 
     individualNumbers: {
@@ -1188,6 +1188,10 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       },
       findByMemberKey: (k) =>
         many(`${Q_SELECT} WHERE member_key = ? ORDER BY acquired_on DESC, id`, [memberKey(k)], toQualification),
+      async findMembersByKey(k) {
+        const rows = await ex().all(MEMBERS_SELECT, [memberKey(k)]);
+        return rows.map((r) => ({ qualification: toQualification(r), person: toPerson(withoutPrefix(r, 'p_')) }));
+      },
       findByPerson: (personId) =>
         many(`${Q_SELECT} WHERE person_id = ? ORDER BY acquired_on DESC, id`, [personId], toQualification),
       findByPersonRange: (range) =>
@@ -1245,10 +1249,6 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           params.push(query.birthDate);
         }
         const columns = QUALIFICATION_COLS.map((c) => `q.${c}`).join(', ');
-      async findMembersByKey(k) {
-        const rows = await ex().all(MEMBERS_SELECT, [memberKey(k)]);
-        return rows.map((r) => ({ qualification: toQualification(r), person: toPerson(withoutPrefix(r, 'p_')) }));
-      },
         return many(
           `SELECT ${columns} FROM qualifications q JOIN persons p ON p.id = q.person_id ` +
             `WHERE ${where.join(' AND ')} ORDER BY p.name_kana, q.id LIMIT ?`,
@@ -1374,6 +1374,12 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       get: (id) => one('SELECT * FROM documents WHERE id = ?', [id], toDocument),
       listByPerson: (personId) =>
         many('SELECT * FROM documents WHERE person_id = ? ORDER BY issued_on, id', [personId], toDocument),
+      latestForQualification: (personId, qualificationId) =>
+        one(
+          'SELECT * FROM documents WHERE person_id = ? AND qualification_id = ? ORDER BY issued_on DESC, id LIMIT 1',
+          [personId, qualificationId],
+          toDocument,
+        ),
       listByInsurer: (insurerNumber, fromOn, toOn, page) =>
         many(
           'SELECT * FROM documents WHERE insurer_number = ? AND issued_on >= ? AND issued_on <= ? AND id > ? ' +
@@ -1443,12 +1449,6 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       },
       insertRegistrations: (rs) =>
         ex().insertMany('insurance_use_registrations', REGISTRATION_COLS, rs.map(registrationValues)),
-      latestForQualification: (personId, qualificationId) =>
-        one(
-          'SELECT * FROM documents WHERE person_id = ? AND qualification_id = ? ORDER BY issued_on DESC, id LIMIT 1',
-          [personId, qualificationId],
-          toDocument,
-        ),
       async unregister(personId, on) {
         return (
           (await ex().run(
