@@ -3,7 +3,7 @@
  * the authority API runs (packages/server/src/commands/authority), audited as the CLI operator. Card, phone,
  * wallet and reader files hold private keys and are written with mode 0600. docs/api-authority.md lists them.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { isIsoDate, tokyoDate } from '@onshi/core';
 import type { ServerContext } from '@onshi/server';
 import { AuditLog } from '@onshi/server/audit/auditLog';
@@ -314,11 +314,12 @@ async function report(outcome: Promise<CardOutcome>): Promise<void> {
 export function registerCard(program: Command): void {
   const card = program.command('card').description('card authority (J-LIS role): card life on a local database');
   const db = (c: Command): Command => c.option('--db <path|url>', 'SQLite file or postgres:// URL', defaultDb());
+  // PINs may come from the environment, so they need not stand on the command line (visible in process lists).
   const pins = (c: Command): Command =>
     c
-      .option('--pin <pin>', '利用者証明用 (or Android スマホ用) PIN, 4 digits')
-      .option('--signing-pin <pin>', '署名用 password, 6–16 of A–Z 0–9')
-      .option('--card-info-pin <pin>', '券面事項入力補助用 PIN, 4 digits');
+      .addOption(new Option('--pin <pin>', '利用者証明用 (or Android スマホ用) PIN, 4 digits').env('ONSHI_PIN'))
+      .addOption(new Option('--signing-pin <pin>', '署名用 password, 6–16 of A–Z 0–9').env('ONSHI_SIGNING_PIN'))
+      .addOption(new Option('--card-info-pin <pin>', '券面事項入力補助用 PIN, 4 digits').env('ONSHI_CARD_INFO_PIN'));
 
   pins(db(card.command('issue').description('issue a card or a smartphone certificate to a person')))
     .requiredOption('--person <id>', 'person id')
@@ -365,7 +366,7 @@ export function registerCard(program: Command): void {
     .requiredOption('--card <id>', 'card id')
     .requiredOption('--image <file>', 'the card (or phone) image file')
     .option('--credential <which>', 'authentication | signing | cardInfo', 'authentication')
-    .requiredOption('--new-pin <pin>', 'the new PIN')
+    .addOption(new Option('--new-pin <pin>', 'the new PIN').env('ONSHI_NEW_PIN').makeOptionMandatory())
     .action((opts: { db: string; card: string; image: string; credential: string; newPin: string }) =>
       report(resetPinAction(opts.db, opts)),
     );
