@@ -56,6 +56,19 @@ describe('hash-chained audit log (issue 6 "Trust and privacy": onshi audit verif
     expect(result).toEqual({ ok: true, rows: 26, firstBadSeq: null, problem: null });
   });
 
+  it('a group commit written as multi-row inserts keeps seq in arrival order, each row linked to the one before (decision 0147)', async () => {
+    const rows = await store.audit.scan(0, 100);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.detail['i'])).toEqual([...Array.from({ length: 25 }, (_, i) => i), 99]);
+    rows.slice(1).forEach((r, i) => {
+      expect(r.prevHash).toBe(rows[i]?.hash);
+    });
+    // Each caller got back the row stored for its entry.
+    const answers = await Promise.all([log.append(entry(200)), log.append(entry(201)), log.append(entry(202))]);
+    expect(answers.map((r) => r.seq)).toEqual([27, 28, 29]);
+    expect(await store.audit.scan(26, 10)).toEqual(answers);
+  });
+
   it('appendWith commits another table’s row in the same group commit as its audit entry (decision 0132)', async () => {
     const written: string[][] = [];
     const writer = {

@@ -40,9 +40,15 @@ async function appendRows(tx: StoreTx, entries: readonly (AuditEntry & { at: str
     seq += 1;
     const unhashed = { ...entry, seq, prevHash };
     const row: AuditRow = { ...unhashed, hash: auditHash(unhashed) };
-    await tx.audit.append(row);
     rows.push(row);
     prevHash = row.hash;
+  }
+  // The chain is computed in order above; the rows go in with multi-row INSERTs (decision 0147).
+  const [only] = rows;
+  if (rows.length === 1 && only !== undefined) {
+    await tx.audit.append(only);
+  } else {
+    await tx.audit.appendMany(rows);
   }
   return rows;
 }

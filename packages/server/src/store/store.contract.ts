@@ -512,6 +512,55 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect((await store.certificates.listByCard('c1'))[0]?.revokedAt).toBe('2024-05-01T00:00:00.000Z');
       });
 
+      it('reads a card check in one query: serial → link → certificate, card, person, registration on the date (decision 0146)', async () => {
+        await store.persons.insert(person('p1'));
+        const card = await store.cards.insert({
+          personId: 'p1',
+          kind: 'standard',
+          platform: null,
+          issuedOn: '2024-01-15',
+          expiresOn: '2034-04-02',
+          status: 'active',
+          statusChangedOn: null,
+        });
+        const cert = (serial: string, cardId: string) => ({
+          serial,
+          cardId,
+          kind: 'auth' as const,
+          notBefore: '2024-01-15T00:00:00.000Z',
+          notAfter: '2029-04-02T14:59:59.000Z',
+          revokedAt: null,
+          revocationReason: null,
+          der: new Uint8Array([0x30, 0x03, 0x01]),
+        });
+        await store.certificates.insert(cert('0a1b2c', card.id), 'p1', '2024-01-15T00:00:00.000Z');
+        await store.cards.register({ personId: 'p1', cardId: card.id, registeredOn: '2024-02-01', channel: 'reader' });
+        // Before the registration: the card and person, no registration in force.
+        expect(await store.certificates.cardPathBySerial(['0A1B2C', '0a1b2c'], '2024-01-31')).toEqual({
+          certificate: cert('0a1b2c', card.id),
+          personId: 'p1',
+          person: await store.persons.get('p1'),
+          card,
+          registration: null,
+        });
+        const registered = await store.certificates.cardPathBySerial(['0a1b2c'], '2024-02-01');
+        expect(registered?.registration).toEqual(await store.cards.registrationOn('p1', '2024-02-01'));
+        await store.cards.unregister('p1', '2024-11-01');
+        expect((await store.certificates.cardPathBySerial(['0a1b2c'], '2024-11-01'))?.registration).toBeNull();
+        // A certificate whose card row is missing: card null (the caller refuses it).
+        await store.certificates.insert(cert('dd', 'no-such-card'), 'p1', '2024-01-15T00:00:00.000Z');
+        expect(await store.certificates.cardPathBySerial(['dd'], '2024-02-01')).toMatchObject({
+          card: null,
+          personId: 'p1',
+        });
+        // The serial forms are tried in the order given.
+        expect((await store.certificates.cardPathBySerial(['dd', '0a1b2c'], '2024-02-01'))?.certificate.serial).toBe(
+          'dd',
+        );
+        expect(await store.certificates.cardPathBySerial(['ffff'], '2024-02-01')).toBeNull();
+        expect(await store.certificates.cardPathBySerial([], '2024-02-01')).toBeNull();
+      });
+
       it('lists certificates and cards by expiry, and lifts a hold but not a revocation (expiry notices, 一時利用停止)', async () => {
         await store.persons.insert(person('p1'));
         const cert = (serial: string, notAfter: string) => ({
@@ -1114,6 +1163,29 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect((await store.audit.scan(1, 10)).map((r) => r.seq)).toEqual([2, 3]);
         expect((await store.audit.listByPerson('p1', 10)).map((r) => r.seq)).toEqual([3, 1]);
         expect((await store.audit.scan(0, 1))[0]).toEqual(row(1, 'p1'));
+      });
+
+      it('appends a batch of audit rows with multi-row inserts, all or nothing on a taken seq (decision 0147)', async () => {
+        const row = (seq: number) => ({
+          seq,
+          at: `2025-01-01T00:00:${String(seq).padStart(2, '0')}.000Z`,
+          actorKind: 'institution' as const,
+          actorId: '1311111111',
+          action: 'oqs.confirm.card',
+          personId: seq % 2 === 0 ? 'p2' : null,
+          target: `c${seq}`,
+          outcome: 'allowed' as const,
+          detail: { method: 'card', seq },
+          prevHash: `h${seq - 1}`,
+          hash: `h${seq}`,
+        });
+        const first = Array.from({ length: 40 }, (_, i) => row(i + 1));
+        await store.audit.appendMany(first);
+        expect(await store.audit.scan(0, 100)).toEqual(first);
+        await expect(store.audit.appendMany([row(41), row(40)])).rejects.toBeInstanceOf(StoreConflictError);
+        expect((await store.audit.last())?.seq).toBe(40);
+        await store.audit.appendMany([]);
+        expect((await store.audit.scan(0, 100)).length).toBe(40);
       });
 
       it('stores the first response under an idempotency key and never overwrites it', async () => {

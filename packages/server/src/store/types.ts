@@ -761,6 +761,15 @@ export interface CardRepository {
   listExpiring(fromOn: string, toOn: string, page: Page): Promise<Card[]>;
 }
 
+/** What a card check reads about a certificate serial (`certificates.cardPathBySerial`). */
+export interface CardPath {
+  certificate: Certificate;
+  personId: string;
+  person: Person | null;
+  card: Card | null;
+  registration: InsuranceUseRegistration | null;
+}
+
 /** Electronic certificates and the certificate→person linking table (never via My Number). */
 export interface CertificateRepository {
   /** Inserts the certificate and its link to `personId`. */
@@ -769,6 +778,13 @@ export interface CertificateRepository {
   get(serial: string): Promise<Certificate | null>;
   /** The hot path of a card check: serial → person, one indexed lookup. */
   personIdBySerial(serial: string): Promise<string | null>;
+  /**
+   * The card check in one query (decision 0146): the first of `serials` (tried in order: the forms a serial may be
+   * stored in) that has a certificate and a link, with the linked person, the certificate's card and the person's
+   * 健康保険証利用登録 in force on `date` (as `cards.registrationOn`); card or person null when their row is
+   * missing. Null when no serial is linked.
+   */
+  cardPathBySerial(serials: readonly string[], date: string): Promise<CardPath | null>;
   listByCard(cardId: string): Promise<Certificate[]>;
   revoke(serial: string, at: string, reason: string): Promise<boolean>;
   /** Lifts a temporary hold (revocation reason 'certificateHold', 一時利用停止); false when not on hold. */
@@ -847,6 +863,11 @@ export interface ClaimRepository {
 export interface AuditRepository {
   /** Appends; throws StoreConflictError when `seq` is taken (another writer won: re-read last() and retry). */
   append(row: AuditRow): Promise<void>;
+  /**
+   * Appends rows (consecutive seqs, in order) with multi-row INSERTs (decision 0147): all or nothing; throws
+   * StoreConflictError when a seq is taken.
+   */
+  appendMany(rows: readonly AuditRow[]): Promise<void>;
   last(): Promise<AuditRow | null>;
   /** Rows with seq > afterSeq in seq order. */
   scan(afterSeq: number, limit: number): Promise<AuditRow[]>;

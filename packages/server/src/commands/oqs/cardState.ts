@@ -1,5 +1,12 @@
 import { tokyoDate, type AcceptancePerson } from '@onshi/core';
-import type { Card, Certificate, DvFlag, Person, StoreRepositories } from '../../store/types.js';
+import type {
+  Card,
+  Certificate,
+  DvFlag,
+  InsuranceUseRegistration,
+  Person,
+  StoreRepositories,
+} from '../../store/types.js';
 
 /** A certificate's notBefore/notAfter as stored (an ISO date or instant) → the Japan civil date. */
 export function certificateDate(value: string): string {
@@ -9,18 +16,19 @@ export function certificateDate(value: string): string {
 /**
  * The person as core acceptDocument reads them (rules.md §4, §5, §8): the card (the one read at the reader, or the
  * newest active one), its 利用者証明用 certificate expiry, the 健康保険証利用登録 in force and the
- * 自己情報提供不可フラグ. `flags`: the DV flags in force on `date`, when the caller has already read them.
+ * 自己情報提供不可フラグ. `flags`: the DV flags in force on `date`, when the caller has already read them; `read.registration`:
+ * the registration in force on `date`, when read with the card (decision 0146).
  */
 export async function acceptancePersonOf(
   repos: StoreRepositories,
   person: Person,
   qualification: 'active' | 'lost',
   date: string,
-  read?: { card: Card; certificate: Certificate },
+  read?: { card: Card; certificate: Certificate; registration?: InsuranceUseRegistration | null },
   flagsOnDate?: readonly DvFlag[],
 ): Promise<AcceptancePerson> {
   const [registration, flags] = await Promise.all([
-    repos.cards.registrationOn(person.id, date),
+    read?.registration !== undefined ? read.registration : repos.cards.registrationOn(person.id, date),
     flagsOnDate ?? repos.dvFlags.activeOn(person.id, date),
   ]);
   let card: Card | undefined = read?.card;

@@ -15,6 +15,7 @@ import type {
   Card,
   Certificate,
   Institution,
+  InsuranceUseRegistration,
   Person,
   Qualification,
   StoreRepositories,
@@ -83,20 +84,11 @@ function verifyProof(challenge: Buffer, input: ConfirmByCardInput, options: Veri
   );
 }
 
-/** The certificate row and the person it is linked to (serial as the authority prints it, or lowercase). */
-async function linkedCertificate(
-  repos: StoreRepositories,
-  serial: string,
-): Promise<{ certificate: Certificate; personId: string } | null> {
-  // The card authority stores normalised lowercase serials (commands/authority certificateSerialKey).
-  for (const form of [normaliseSerial(serial).toLowerCase(), normaliseSerial(serial)]) {
-    const personId = await repos.certificates.personIdBySerial(form);
-    if (personId !== null) {
-      const certificate = await repos.certificates.get(form);
-      return certificate === null ? null : { certificate, personId };
-    }
-  }
-  return null;
+/** The serial forms a certificate may be stored under: normalised lowercase (as the authority stores it), as read. */
+function serialForms(serial: string): string[] {
+  const normalised = normaliseSerial(serial);
+  const lower = normalised.toLowerCase();
+  return lower === normalised ? [lower] : [lower, normalised];
 }
 
 /** The qualifications a card read shows: those in force today, or else the latest lost one. */
@@ -188,15 +180,15 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
   if (!verdict.ok || verdict.serial === null) {
     return refuseBeforeLookup(verificationError(verdict));
   }
-  const linked = await linkedCertificate(repos, verdict.serial);
+  // One query: link → certificate → card, person and the registration in force today (decision 0146).
+  const linked = await repos.certificates.cardPathBySerial(serialForms(verdict.serial), date);
   if (linked === null) {
     return refuseBeforeLookup(new OqsError('certificateInvalid', 'certificate not linked to a person'));
   }
   if (linked.certificate.revokedAt !== null) {
     return refuseBeforeLookup(new OqsError('certificateRevoked'), linked.personId);
   }
-  const card = await repos.cards.get(linked.certificate.cardId);
-  const person = await repos.persons.get(linked.personId);
+  const { card, person, registration } = linked;
   if (card === null || person === null) {
     return refuseBeforeLookup(new OqsError('certificateInvalid', 'card or person missing'), linked.personId);
   }
@@ -206,7 +198,16 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
   if (card.status === 'revoked' || card.status === 'lost') {
     return refuseBeforeLookup(new OqsError('certificateRevoked', `card ${card.status}`), person.id);
   }
-  return answer(deps, input, { institution, person, card, certificate: linked.certificate, base, now, date });
+  return answer(deps, input, {
+    institution,
+    person,
+    card,
+    certificate: linked.certificate,
+    registration,
+    base,
+    now,
+    date,
+  });
 }
 
 interface Verified {
@@ -214,6 +215,8 @@ interface Verified {
   person: Person;
   card: Card;
   certificate: Certificate;
+  /** The 健康保険証利用登録 in force today, read with the card. */
+  registration: InsuranceUseRegistration | null;
   base: Omit<CheckRecord, 'personId' | 'qualificationId' | 'insurerNumber' | 'qualificationValidity' | 'resultCode'>;
   now: Date;
   date: string;
@@ -221,15 +224,17 @@ interface Verified {
 
 async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Promise<CardConfirmationOutcome> {
   const repos = deps.ctx.store;
-  const { validity, qualifications } = await qualificationsFor(repos, v.person.id, v.date);
-  // Read once: the rules (自己情報提供不可) and the result (address hidden) both need the flags of today.
-  const flags = await repos.dvFlags.activeOn(v.person.id, v.date);
+  // Read once, side by side: the rules (自己情報提供不可) and the result (address hidden) both need today's flags.
+  const [{ validity, qualifications }, flags] = await Promise.all([
+    qualificationsFor(repos, v.person.id, v.date),
+    repos.dvFlags.activeOn(v.person.id, v.date),
+  ]);
   const acceptancePerson = await acceptancePersonOf(
     repos,
     v.person,
     validity === '1' ? 'active' : 'lost',
     v.date,
-    { card: v.card, certificate: v.certificate },
+    { card: v.card, certificate: v.certificate, registration: v.registration },
     flags,
   );
   const decision = acceptDocument({ date: v.date, presented: 'myNumberCardAtReader', person: acceptancePerson });

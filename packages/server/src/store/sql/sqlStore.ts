@@ -926,10 +926,34 @@ const BULK_TABLES = [
   'documents',
 ];
 
-function withId<T extends { id?: string }>(input: T): T & { id: string } {
-  return { ...input, id: input.id ?? randomUUID() };
-}
 /** The columns of a joined row that carry `prefix`, without it (a second table's columns in one SELECT). */
+const AUDIT_COLS = [
+  'seq',
+  'at',
+  'actor_kind',
+  'actor_id',
+  'action',
+  'person_id',
+  'target',
+  'outcome',
+  'detail',
+  'prev_hash',
+  'hash',
+];
+function auditValues(a: AuditRow): SqlValue[] {
+  const detail = JSON.stringify(a.detail);
+  return [a.seq, a.at, a.actorKind, a.actorId, a.action, a.personId, a.target, a.outcome, detail, a.prevHash, a.hash];
+}
+
+/** A primary-key/unique violation from either driver (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_*). */
+function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) {
+    return false;
+  }
+  const code = String(error.code);
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
 function withoutPrefix(r: Row, prefix: string): Row {
   const out: Row = {};
   for (const key in r) {
@@ -940,6 +964,9 @@ function withoutPrefix(r: Row, prefix: string): Row {
   return out;
 }
 
+function withId<T extends { id?: string }>(input: T): T & { id: string } {
+  return { ...input, id: input.id ?? randomUUID() };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The store
@@ -1055,6 +1082,18 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     `SELECT ${QUALIFICATION_COLS.map((c) => `q.${c}`).join(', ')}, ` +
     `${PERSON_COLS.map((c) => `p.${c} AS p_${c}`).join(', ')} ` +
     'FROM qualifications q JOIN persons p ON p.id = q.person_id WHERE q.member_key = ? ORDER BY q.acquired_on DESC, q.id';
+
+  // The card check's one query (decision 0146): link → certificate → card, person, registration in force on a date.
+  const CARD_PATH_SELECT =
+    `SELECT ${CERT_COLS.map((c) => `c.${c}`).join(', ')}, l.person_id AS link_person_id, ` +
+    `${CARD_COLS.map((c) => `k.${c} AS k_${c}`).join(', ')}, ` +
+    `${PERSON_COLS.map((c) => `p.${c} AS p_${c}`).join(', ')}, ` +
+    `${REGISTRATION_COLS.map((c) => `r.${c} AS r_${c}`).join(', ')} ` +
+    'FROM certificate_links l JOIN certificates c ON c.serial = l.serial ' +
+    'LEFT JOIN cards k ON k.id = c.card_id LEFT JOIN persons p ON p.id = l.person_id ' +
+    'LEFT JOIN insurance_use_registrations r ON r.id = (SELECT x.id FROM insurance_use_registrations x ' +
+    'WHERE x.person_id = l.person_id AND x.registered_on <= ? AND (x.unregistered_on IS NULL OR x.unregistered_on > ?) ' +
+    'ORDER BY x.registered_on DESC LIMIT 1)';
 
   const repositories: StoreRepositories = {
     persons: {
@@ -1516,6 +1555,33 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         const row = await ex().get('SELECT person_id FROM certificate_links WHERE serial = ?', [serial]);
         return row === undefined ? null : str(row, 'person_id');
       },
+      async cardPathBySerial(serials, date) {
+        if (serials.length === 0) {
+          return null;
+        }
+        const rows = await ex().all(`${CARD_PATH_SELECT} WHERE l.serial IN (${serials.map(() => '?').join(', ')})`, [
+          date,
+          date,
+          ...serials,
+        ]);
+        for (const serial of serials) {
+          const r = rows.find((x) => x['serial'] === serial);
+          if (r !== undefined) {
+            const card = withoutPrefix(r, 'k_');
+            const person = withoutPrefix(r, 'p_');
+            const registration = withoutPrefix(r, 'r_');
+            return {
+              certificate: toCertificate(r),
+              personId: str(r, 'link_person_id'),
+              card: card['id'] === null || card['id'] === undefined ? null : toCard(card),
+              person: person['id'] === null || person['id'] === undefined ? null : toPerson(person),
+              registration:
+                registration['id'] === null || registration['id'] === undefined ? null : toRegistration(registration),
+            };
+          }
+        }
+        return null;
+      },
       listByCard: (cardId) =>
         many('SELECT * FROM certificates WHERE card_id = ? ORDER BY not_before, serial', [cardId], toCertificate),
       async revoke(serial, at, reason) {
@@ -1799,6 +1865,17 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         );
         if (changed === 0) {
           throw new StoreConflictError(`audit seq ${a.seq} is taken`, 'audit_log');
+        }
+      },
+      async appendMany(rows) {
+        try {
+          await ex().insertMany('audit_log', AUDIT_COLS, rows.map(auditValues));
+        } catch (error) {
+          if (isUniqueViolation(error)) {
+            const seqs = rows.map((r) => r.seq).join(', ');
+            throw new StoreConflictError(`an audit seq of ${seqs} is taken`, 'audit_log');
+          }
+          throw error;
         }
       },
       last: () => one('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1', [], toAudit),
