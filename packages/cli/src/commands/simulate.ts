@@ -9,7 +9,7 @@ interface SimulateCommandOptions {
   seed: string;
   db: string;
   batch: string;
-  commit: string;
+  group: string;
 }
 
 /**
@@ -26,15 +26,15 @@ export function registerSimulate(program: Command): void {
     .option('--seed <s>', 'simulation seed (number or text)', '1')
     .option('--db <path|url>', 'SQLite file or postgres:// URL', defaultDb())
     .option('--batch <n>', 'persons read, simulated and written together', '1000')
-    .option('--commit <n>', 'persons per transaction (batches written one after another in it)', '20000')
+    .option('--group <n>', 'persons read once and written month by month, one transaction a month', '20000')
     .action(async (opts: SimulateCommandOptions) => {
       const batchPeople = Number(opts.batch);
       if (!Number.isInteger(batchPeople) || batchPeople < 1) {
         throw new Error(`--batch must be a whole number ≥ 1, got ${opts.batch}`);
       }
-      const commitPeople = Number(opts.commit);
-      if (!Number.isInteger(commitPeople) || commitPeople < 1) {
-        throw new Error(`--commit must be a whole number ≥ 1, got ${opts.commit}`);
+      const groupPeople = Number(opts.group);
+      if (!Number.isInteger(groupPeople) || groupPeople < 1) {
+        throw new Error(`--group must be a whole number ≥ 1, got ${opts.group}`);
       }
       const ctx = await openContext(opts.db);
       const bar = process.stderr.isTTY
@@ -55,7 +55,7 @@ export function registerSimulate(program: Command): void {
           to: opts.to,
           seed: /^\d+$/.test(opts.seed) ? Number(opts.seed) : opts.seed,
           batchPeople,
-          commitPeople,
+          groupPeople,
           onProgress: (done, total) => {
             if (bar !== null && !started) {
               bar.start(total, 0);

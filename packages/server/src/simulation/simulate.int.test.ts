@@ -79,7 +79,7 @@ describe('onshi simulate: a deterministic year over a seeded store (issue 9)', (
 
   it('writes the same rows and statistics whatever the batch and transaction sizes, month by month as person by person (decisions 0141–0142)', async () => {
     const runs: string[] = [];
-    for (const sizes of [{}, { batchPeople: 7, commitPeople: 20 }, { batchPeople: 50, commitPeople: 50 }]) {
+    for (const sizes of [{}, { batchPeople: 7, groupPeople: 20 }, { batchPeople: 50, groupPeople: 50 }]) {
       const s = await freshStore();
       await seedSmallPopulation(s, { people: 120, seed: 3, asOf: '2025-06-30', institutions: 200 });
       const counts = await simulate(s, { from: '2025-03', to: '2025-05', seed: 11, ...sizes });
@@ -99,7 +99,7 @@ describe('onshi simulate: a deterministic year over a seeded store (issue 9)', (
 
   it('simulates each person’s months as one run over the whole period would (person.ts: a stream per month)', async () => {
     await seedSmallPopulation(store, { people: 30, seed: 6, asOf: '2025-06-30', institutions: 200 });
-    await simulate(store, { from: '2025-01', to: '2025-03', seed: 2, batchPeople: 8, commitPeople: 8 });
+    await simulate(store, { from: '2025-01', to: '2025-03', seed: 2, batchPeople: 8, groupPeople: 8 });
     const written = await rawRows(store);
     const other = await freshStore();
     await seedSmallPopulation(other, { people: 30, seed: 6, asOf: '2025-06-30', institutions: 200 });

@@ -1,9 +1,9 @@
 /**
  * `onshi simulate`: a year (or any run of months) of activity over a seeded Store, month by month, each month streamed
- * over blocks of persons read with one query per table (decision 0141) and written block after block, many blocks per
- * transaction (decision 0142) — the confirmation and claim writes keep the usage statistics in the same transaction
- * (decisions 0115, 0140) — then the monthly 利用登録率 snapshot for every simulated month. Memory holds one block's
- * rows, whatever the population. Before streaming, the probability of using a usable マイナ保険証 is calibrated per
+ * over groups of persons read block by block with one query per table (decision 0141), one transaction per group and
+ * month (decision 0142) — the confirmation and claim writes keep the usage statistics in the same transaction
+ * (decisions 0115, 0140) — then the monthly 利用登録率 snapshot for every simulated month. Memory holds one group's
+ * facts and one block's rows, whatever the population. Before streaming, the probability of using a usable マイナ保険証 is calibrated per
  * month and kind on the first persons, so the national share follows rules.md §9 whatever the seeded registration
  * state (decision 0117).
  */
@@ -37,12 +37,15 @@ export interface SimulateOptions {
   from: string;
   to: string;
   seed: number | string;
-  /** Persons per written batch (default 1,000). */
+  /** Persons per block: read with one query per table, simulated and written together (default 1,000). */
   batchPeople?: number;
   /** Persons read to calibrate the card-use probability (default 5,000). */
   calibrationPeople?: number;
-  /** Persons per transaction (default 20,000): blocks are written in it one after another (decision 0142). */
-  commitPeople?: number;
+  /**
+   * Persons simulated as a group (default 20,000): their facts are read once, block by block, then each month of
+   * theirs is written in one transaction (decision 0142). Memory holds one group's facts.
+   */
+  groupPeople?: number;
   /** Called after each batch with person-months done and in all (persons × months). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -247,24 +250,35 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
     claims: 0,
     records: 0,
   };
-  const commitPeople = Math.max(batchPeople, options.commitPeople ?? 20_000);
-  // Month by month (decision 0142): a person's month depends only on the seed, the person and that month, so the
-  // rows are the same as person by person, but each pass appends to the same month's end of the time-ordered
-  // indexes (by institution, by day) instead of writing all over them.
-  let persons = 0;
-  for (const [m, month] of months.entries()) {
-    const monthWorld: World = { ...world, months: [month] };
-    let afterId: string | undefined;
-    let done = 0;
-    for (let more = true; more;) {
-      more = await store.transaction(async (tx) => {
-        for (let written = 0; written < commitPeople;) {
-          const page = await tx.persons.list({ ...(afterId === undefined ? {} : { afterId }), limit: batchPeople });
-          if (page.length === 0) {
-            return false;
-          }
+  const groupPeople = Math.max(batchPeople, options.groupPeople ?? 20_000);
+  // A group of persons at a time, month by month (decision 0142): a person's month depends only on the seed, the
+  // person and that month, so the rows are those of a person-by-person run, but each transaction appends one month
+  // at the ends of the time-ordered indexes (by institution, by day) and walks only the group's part of the
+  // person-ordered ones, so the pages a commit dirties stay few however large the database.
+  let afterId: string | undefined;
+  let done = 0;
+  for (;;) {
+    const blocks: PersonFacts[][] = [];
+    let read = 0;
+    while (read < groupPeople) {
+      const limit = Math.min(batchPeople, groupPeople - read);
+      const page = await store.persons.list({ ...(afterId === undefined ? {} : { afterId }), limit });
+      if (page.length === 0) {
+        break;
+      }
+      blocks.push(await readFactsOfPage(store, page, afterId));
+      read += page.length;
+      afterId = page[page.length - 1]?.id;
+    }
+    if (read === 0) {
+      break;
+    }
+    for (const month of months) {
+      const monthWorld: World = { ...world, months: [month] };
+      await store.transaction(async (tx) => {
+        for (const block of blocks) {
           const batch = new Batch();
-          for (const facts of await readFactsOfPage(tx, page, afterId)) {
+          for (const facts of block) {
             const activity = simulatePerson(facts, monthWorld);
             batch.confirmations.push(...activity.confirmations);
             batch.consents.push(...activity.consents);
@@ -272,17 +286,13 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
             batch.records.push(...activity.records);
           }
           await batch.write(tx, counts);
-          written += page.length;
-          done += page.length;
-          afterId = page[page.length - 1]?.id;
-          options.onProgress?.(m * total + done, total * months.length);
+          done += block.length;
+          options.onProgress?.(done, total * months.length);
         }
-        return true;
       });
     }
-    persons = Math.max(persons, done);
+    counts.persons += read;
   }
-  counts.persons = persons;
   // The monthly snapshot job (利用登録率), as of each month's last day.
   for (const month of months) {
     await store.stats.snapshotRegistrations(month, endOfMonth(`${month}-01`));
