@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { validateInstitutionCode } from '@onshi/core';
+import { systemClock, validateInstitutionCode } from '@onshi/core';
 import { FileAgent } from '../agent/agent.js';
 import { DirectOqsClient, HttpOqsClient, type OqsClient } from '../agent/client.js';
 import { openContext } from '../context.js';
@@ -57,7 +57,7 @@ export function registerAgent(program: Command): void {
         client,
         pollMs,
         log: (line) => {
-          console.log(`${new Date().toISOString()} ${line}`);
+          console.log(`${systemClock.now().toISOString()} ${line}`);
         },
       });
       await agent.start();
