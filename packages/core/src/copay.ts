@@ -4,9 +4,30 @@
  */
 import { addMonths, birthday, compareDates, dayReachingAge, parseIsoDate, startOfMonth } from './dates.js';
 import { verdict, type Verdict } from './verdict.js';
+import type { Scheme } from './identifiers.js';
 
 /** The rate scheme: 被用者保険 (`employee`), 国保 (`national`) or 後期高齢者医療 (`lateElderly`). */
 export type RateScheme = 'employee' | 'national' | 'lateElderly';
+
+/** The rate scheme of an insurer's 制度 (rules.md §2): 被用者保険, 国保 (incl. 国保組合, 退職者医療) or 後期. */
+export function rateSchemeOf(scheme: Scheme): RateScheme {
+  switch (scheme) {
+    case 'lateElderly':
+      return 'lateElderly';
+    case 'kokuho':
+    case 'kokuhoKumiai':
+    case 'kokuhoRetiree':
+      return 'national';
+    case 'kyokai':
+    case 'seninHoken':
+    case 'dayLabourer':
+    case 'kumiai':
+    case 'selfDefenseForces':
+    case 'kyosai':
+    case 'specialRetiree':
+      return 'employee';
+  }
+}
 
 /** 一部負担金割合: 1割, 2割 or 3割. */
 export type CopayRateValue = 0.1 | 0.2 | 0.3;

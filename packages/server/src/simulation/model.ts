@@ -4,7 +4,7 @@
  * share of paper documents checked only by eye, and visit, admission and check-up rates by age. Figures marked [EST]
  * are our estimates; everything here is pure.
  */
-import type { InstitutionKind, Scheme } from '../store/types.js';
+import type { InstitutionKind } from '../store/types.js';
 
 /**
  * Published monthly shares (マイナ保険証件数 ÷ オンライン資格確認件数), rules.md §9 [S36] and oqs-interface.md §11. Months
@@ -183,16 +183,7 @@ export const CONSENT_SHARE = 0.8;
 /** スマホ保険証 at clinics from 2025-09-19 (rules.md §4 [S26]). */
 export const SMARTPHONE_FROM = '2025-09-19';
 
-/** 給付 rate scheme of an insurer's 制度 (rules.md §2): 被用者保険, 国保, or 後期. */
-export function rateSchemeOf(scheme: Scheme): 'employee' | 'national' | 'lateElderly' {
-  if (scheme === 'lateElderly') {
-    return 'lateElderly';
-  }
-  if (scheme === 'kokuho' || scheme === 'kokuhoKumiai' || scheme === 'kokuhoRetiree') {
-    return 'national';
-  }
-  return 'employee';
-}
+export { rateSchemeOf } from '@onshi/core';
 
 /** Points per visit (1点 = 10円) by kind [EST]: drawn uniformly in these ranges. */
 export const POINTS_PER_VISIT: Readonly<Record<InstitutionKind, readonly [number, number]>> = {

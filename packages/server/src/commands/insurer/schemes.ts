@@ -1,30 +1,13 @@
-import type { RateScheme } from '@onshi/core';
+import { rateSchemeOf } from '@onshi/core';
 import type { DocumentScheme } from '../../documents/types.js';
 import type { Scheme } from '../../store/types.js';
 
 /**
- * How an insurer's 制度 maps onto the rules: the co-pay rate scheme (rules.md §2) and the document layout
- * (documents-and-screens.md §1.2). 日雇特例 is run by 協会けんぽ, 自衛官等 by 防衛省共済, 特例退職 by 健保組合/共済
- * (treated as 組合), so their documents take that layout (decision 0083).
+ * How an insurer's 制度 maps onto the document layout (documents-and-screens.md §1.2). 日雇特例 is run by 協会けんぽ,
+ * 自衛官等 by 防衛省共済, 特例退職 by 健保組合/共済 (treated as 組合), so their documents take that layout (decision
+ * 0083). The co-pay rate scheme is core's `rateSchemeOf`.
  */
-export function rateSchemeOf(scheme: Scheme): RateScheme {
-  switch (scheme) {
-    case 'lateElderly':
-      return 'lateElderly';
-    case 'kokuho':
-    case 'kokuhoKumiai':
-    case 'kokuhoRetiree':
-      return 'national';
-    case 'kyokai':
-    case 'seninHoken':
-    case 'dayLabourer':
-    case 'kumiai':
-    case 'selfDefenseForces':
-    case 'kyosai':
-    case 'specialRetiree':
-      return 'employee';
-  }
-}
+export { rateSchemeOf };
 
 /** The document layout of a scheme. */
 export function documentSchemeOf(scheme: Scheme): DocumentScheme {

@@ -15,6 +15,7 @@ import {
   limitCategoryAgeGroup,
   parseWareki,
   PREFECTURES,
+  rateSchemeOf,
   validateBranch,
   validateIndividualNumber,
   validateNumber,
@@ -27,6 +28,9 @@ import {
 } from '@onshi/core';
 import type { CardClassification, CopayRate, LimitCategory, Relationship, Sex } from '../../../store/types.js';
 import { reject, rejectFromVerdict, type ImportRejectCode, type Reject } from './rejects.js';
+
+/** The rate scheme of an insurer's 制度, as the rules engine defines it. */
+export { rateSchemeOf };
 
 /** One column of the member CSV: the header as written (Japanese), an English alias, and its limits. */
 export interface MemberColumn {
@@ -153,26 +157,6 @@ export interface MemberRow {
 export interface ImportInsurer {
   insurerNumber: string;
   scheme: Scheme;
-}
-
-/** The rate scheme of an insurer's 制度 (rules.md §2: 被用者保険 / 国保 / 後期). */
-export function rateSchemeOf(scheme: Scheme): RateScheme {
-  switch (scheme) {
-    case 'lateElderly':
-      return 'lateElderly';
-    case 'kokuho':
-    case 'kokuhoKumiai':
-    case 'kokuhoRetiree':
-      return 'national';
-    case 'kyokai':
-    case 'seninHoken':
-    case 'dayLabourer':
-    case 'kumiai':
-    case 'selfDefenseForces':
-    case 'kyosai':
-    case 'specialRetiree':
-      return 'employee';
-  }
 }
 
 /** 国保 and 後期 insure every member in their own right: no 被扶養者 (国保法5条, 高確法50条). */
