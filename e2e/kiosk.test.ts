@@ -53,7 +53,7 @@ describe('kiosk: the reader flow of seed 000', { timeout: 90_000 }, () => {
     await onScreen(page, 'method');
     await page.getByRole('button', { name: '暗証番号' }).click();
     await onScreen(page, 'pin');
-    await expect(page.locator('.tries').textContent()).resolves.toContain('残り 3 回');
+    await expect.poll(() => page.locator('.tries').textContent(), { timeout: 15_000 }).toContain('残り 3 回');
     await typePin(page, WALLET_PIN);
     await onScreen(page, 'consent');
     await page.getByRole('button', { name: 'すべてに同意する' }).click();
@@ -94,9 +94,9 @@ describe('kiosk: the reader flow of seed 000', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: '暗証番号' }).click();
     await onScreen(page, 'pin');
     await typePin(page, '9999');
-    await expect(page.locator('.tries').textContent()).resolves.toContain('残り 2 回');
+    await expect.poll(() => page.locator('.tries').textContent(), { timeout: 15_000 }).toContain('残り 2 回');
     await typePin(page, '9998');
-    await expect(page.locator('.tries').textContent()).resolves.toContain('残り 1 回');
+    await expect.poll(() => page.locator('.tries').textContent(), { timeout: 15_000 }).toContain('残り 1 回');
     await typePin(page, '9997');
     await onScreen(page, 'screen:OQS-E-PIN-LOCKED');
     await expect(page.locator('h1').textContent()).resolves.toBe('暗証番号がロックされました');
@@ -108,7 +108,7 @@ describe('kiosk: the reader flow of seed 000', { timeout: 90_000 }, () => {
     await page.locator('button[data-card="toBeLocked"]').click();
     await onScreen(page, 'method');
     await page.getByRole('button', { name: '暗証番号' }).click();
-    await expect(page.locator('.tries').textContent()).resolves.toContain('残り 0 回');
+    await expect.poll(() => page.locator('.tries').textContent(), { timeout: 15_000 }).toContain('残り 0 回');
     await typePin(page, WALLET_PIN);
     await onScreen(page, 'screen:OQS-E-PIN-LOCKED');
     await page.close();
