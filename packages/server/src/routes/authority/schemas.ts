@@ -1,3 +1,4 @@
+import { ErrorResponse } from '../../formats/schemas.js';
 import { Type, type TSchema } from 'typebox';
 
 /**
@@ -173,15 +174,8 @@ export const ReaderRevokeBody = Type.Object(
 export const CrlQuery = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('der'), Type.Literal('pem')])) });
 export const CaParams = Type.Object({ which: Type.Union([Type.Literal('root'), Type.Literal('issuing')]) });
 
-export const ErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    status: Type.Integer(),
-    message: Type.Object({ ja: Type.String(), en: Type.String() }),
-    vendorMessage: Type.String(),
-    detail: Type.Optional(Type.String()),
-  }),
-});
+/** The coded error body every API answers (one schema for all areas: formats/schemas.ts). */
+export const ErrorBody = ErrorResponse;
 
 /** The error responses every authority route may give. */
 export const ERROR_RESPONSES = {

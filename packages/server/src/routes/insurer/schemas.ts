@@ -1,3 +1,4 @@
+import { ErrorResponse } from '../../formats/schemas.js';
 import { Type, type TSchema } from 'typebox';
 
 /**
@@ -349,15 +350,8 @@ export const CreatedInsurer = Type.Object({
   }),
 });
 
-export const ErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    status: Type.Integer(),
-    message: Type.Object({ ja: Type.String(), en: Type.String() }),
-    vendorMessage: Type.String(),
-    detail: Type.Optional(Type.String()),
-  }),
-});
+/** The coded error body every API answers (one schema for all areas: formats/schemas.ts). */
+export const ErrorBody = ErrorResponse;
 
 /** The error responses every insurer route may give. */
 export const ERROR_RESPONSES = {

@@ -1,3 +1,4 @@
+import { ErrorResponse } from '../../formats/schemas.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import type { App } from '../../app.js';
@@ -56,16 +57,7 @@ const Head = {
   scope: ScopeBody,
   total: Type.Object(RateFields),
 };
-const ErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    status: Type.Integer(),
-    message: Bilingual,
-    vendorMessage: Type.String(),
-    detail: Type.Optional(Type.Unknown()),
-  }),
-});
-const ERRORS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+const ERRORS = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
 const CSV_NOTE = ' — with format=csv the body is text/csv (UTF-8 with BOM), same rows';
 
 const ByBranchQuery = Type.Object({
