@@ -1254,6 +1254,31 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect(await store.persons.count()).toBe(2);
       });
 
+      it('keeps joining store calls to their transaction when another transaction ends first (decision 0148)', async () => {
+        let release: () => void = () => undefined;
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const long = store.transaction(async (tx) => {
+          await tx.persons.insert(person('p1'));
+          await gate;
+          return (await store.persons.get('p1'))?.id;
+        });
+        const short = store.transaction(async (tx) => {
+          await tx.persons.insert(person('p2'));
+          return (await store.persons.get('p2'))?.id;
+        });
+        if (store.kind === 'postgres') {
+          // Concurrent transactions: the short one ends while the long one is open, whose later calls must still join it.
+          expect(await short).toBe('p2');
+        }
+        // SQLite runs transactions one at a time: the short one starts after the long one ended and joins its own calls.
+        release();
+        expect(await long).toBe('p1');
+        expect(await short).toBe('p2');
+        expect(await store.persons.count()).toBe(2);
+      });
+
       it('never shows another request an uncommitted write, even while the transaction awaits', async () => {
         let release: () => void = () => undefined;
         const gate = new Promise<void>((resolve) => {
