@@ -2050,11 +2050,11 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     kind: db.dialect,
     ...repositories,
     transaction: (fn) => atomic(() => fn(repositories)),
-    bulkLoad(fn) {
+    bulkLoad(fn, options) {
       if (current.getStore() !== undefined) {
         return fn(repositories);
       }
-      return db.bulkTransaction(BULK_TABLES, (tx) => current.run(tx, () => fn(repositories)));
+      return db.bulkTransaction(BULK_TABLES, (tx) => current.run(tx, () => fn(repositories)), options);
     },
     close: () => db.close(),
   };

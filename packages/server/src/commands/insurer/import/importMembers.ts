@@ -9,6 +9,7 @@
  * Memory stays bounded: the Store itself answers "seen before?" for earlier chunks (they are written in this
  * transaction), so only the current chunk is held, plus one small tuple per dependant whose insured person comes
  * later in the file: such a dependant is written at once and attached to its insured person at the end (0136).
+ * The transaction is a bulk load that keeps its indexes (rollback journal, large cache, no savepoints: 0150).
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -316,250 +317,253 @@ export async function importMembers(ctx: ServerContext, options: ImportMembersOp
   };
 
   try {
-    await ctx.store.transaction(async (tx) => {
-      // Records created by this import share an id prefix, so a My Number met again is known to be a repeat in the file.
-      const ids = new ImportIds();
-      const writer = new ChunkWriter(tx, ids, insurerNumber, recordedAt);
-      const unattached: Unattached[] = [];
+    await ctx.store.bulkLoad(
+      async (tx) => {
+        // Records created by this import share an id prefix, so a My Number met again is known to be a repeat in the file.
+        const ids = new ImportIds();
+        const writer = new ChunkWriter(tx, ids, insurerNumber, recordedAt);
+        const unattached: Unattached[] = [];
 
-      const checked = (member: MemberRow): CheckedRow => ({
-        member,
-        key: memberKey({ insurerNumber, symbol: member.symbol, number: member.number, branch: member.branch }),
-        insuredKey:
-          member.relationship === 'dependant'
-            ? memberKey({
-                insurerNumber,
-                symbol: member.symbol,
-                number: member.insuredNumber ?? '',
-                branch: member.insuredBranch,
-              })
-            : null,
-        numberHash: member.individualNumber === null ? null : tx.individualNumbers.hash(member.individualNumber),
-      });
+        const checked = (member: MemberRow): CheckedRow => ({
+          member,
+          key: memberKey({ insurerNumber, symbol: member.symbol, number: member.number, branch: member.branch }),
+          insuredKey:
+            member.relationship === 'dependant'
+              ? memberKey({
+                  insurerNumber,
+                  symbol: member.symbol,
+                  number: member.insuredNumber ?? '',
+                  branch: member.insuredBranch,
+                })
+              : null,
+          numberHash: member.individualNumber === null ? null : tx.individualNumbers.hash(member.individualNumber),
+        });
 
-      /**
-       * Duplicate, existing-person, overlap and insured-person checks of one chunk against the Store (which holds
-       * every earlier chunk) and the chunk's earlier rows; rejects in row order; the good rows are written.
-       */
-      const writeChunk = async (entries: readonly ChunkEntry[]): Promise<void> => {
-        const good = entries.filter((e): e is CheckedRow => 'member' in e);
-        const lookupKeys: string[] = [];
-        const hashes: string[] = [];
-        for (const c of good) {
-          lookupKeys.push(c.key);
-          if (c.insuredKey !== null) {
-            lookupKeys.push(c.insuredKey);
+        /**
+         * Duplicate, existing-person, overlap and insured-person checks of one chunk against the Store (which holds
+         * every earlier chunk) and the chunk's earlier rows; rejects in row order; the good rows are written.
+         */
+        const writeChunk = async (entries: readonly ChunkEntry[]): Promise<void> => {
+          const good = entries.filter((e): e is CheckedRow => 'member' in e);
+          const lookupKeys: string[] = [];
+          const hashes: string[] = [];
+          for (const c of good) {
+            lookupKeys.push(c.key);
+            if (c.insuredKey !== null) {
+              lookupKeys.push(c.insuredKey);
+            }
+            if (c.numberHash !== null) {
+              hashes.push(c.numberHash);
+            }
           }
-          if (c.numberHash !== null) {
-            hashes.push(c.numberHash);
+          const onRecord = new Map<string, Holder[]>();
+          for (const q of lookupKeys.length > 0 ? await tx.qualifications.findByMemberKeys(lookupKeys) : []) {
+            const holder: Holder = {
+              qualificationId: q.id,
+              relationship: q.relationship,
+              acquiredOn: q.acquiredOn,
+              lostOn: q.lostOn,
+            };
+            const list = onRecord.get(q.memberKey);
+            if (list === undefined) {
+              onRecord.set(q.memberKey, [holder]);
+            } else {
+              list.push(holder);
+            }
           }
-        }
-        const onRecord = new Map<string, Holder[]>();
-        for (const q of lookupKeys.length > 0 ? await tx.qualifications.findByMemberKeys(lookupKeys) : []) {
-          const holder: Holder = {
-            qualificationId: q.id,
-            relationship: q.relationship,
-            acquiredOn: q.acquiredOn,
-            lostOn: q.lostOn,
-          };
-          const list = onRecord.get(q.memberKey);
-          if (list === undefined) {
-            onRecord.set(q.memberKey, [holder]);
-          } else {
-            list.push(holder);
+          const linked = new Map(
+            (hashes.length > 0 ? await tx.individualNumbers.findByHashes(hashes) : []).map((l) => [
+              l.individualNumberHash,
+              l,
+            ]),
+          );
+          let personsOnRecord = new Map<string, Person>();
+          let heldOnRecord = new Map<string, Qualification[]>();
+          if (linked.size > 0) {
+            const ids = [...new Set([...linked.values()].map((l) => l.personId))];
+            personsOnRecord = new Map((await tx.persons.getMany(ids)).map((p) => [p.id, p]));
+            heldOnRecord = groupBy(await tx.qualifications.findByPersons(ids), (q) => q.personId);
           }
-        }
-        const linked = new Map(
-          (hashes.length > 0 ? await tx.individualNumbers.findByHashes(hashes) : []).map((l) => [
-            l.individualNumberHash,
-            l,
-          ]),
-        );
-        let personsOnRecord = new Map<string, Person>();
-        let heldOnRecord = new Map<string, Qualification[]>();
-        if (linked.size > 0) {
-          const ids = [...new Set([...linked.values()].map((l) => l.personId))];
-          personsOnRecord = new Map((await tx.persons.getMany(ids)).map((p) => [p.id, p]));
-          heldOnRecord = groupBy(await tx.qualifications.findByPersons(ids), (q) => q.personId);
-        }
-        const accepted = new Map<string, Holder[]>();
-        const numbersInChunk = new Set<string>();
-        const holders = (key: string): Holder[] => [...(accepted.get(key) ?? []), ...(onRecord.get(key) ?? [])];
+          const accepted = new Map<string, Holder[]>();
+          const numbersInChunk = new Set<string>();
+          const holders = (key: string): Holder[] => [...(accepted.get(key) ?? []), ...(onRecord.get(key) ?? [])];
 
-        for (const entry of entries) {
-          if (!('member' in entry)) {
-            await refuse(entry.rejects);
-            continue;
-          }
-          const { member: row, key, insuredKey, numberHash } = entry;
-          const rejects: Reject[] = [];
-          const contested = (other: Holder): boolean =>
-            row.branch !== null || (row.relationship === 'insured' && other.relationship === 'insured');
-          if (
-            holders(key).some(
-              (h) =>
-                contested(h) &&
-                periodsOverlap({ from: row.acquiredOn, to: null }, { from: h.acquiredOn, to: h.lostOn }),
-            )
-          ) {
-            rejects.push(reject(row.row, '番号', 'IMPORT_DUPLICATE_MEMBER'));
-          }
-          let personId = ids.next();
-          let isNew = true;
-          if (numberHash !== null) {
-            const link = linked.get(numberHash);
-            if (numbersInChunk.has(numberHash)) {
-              rejects.push(reject(row.row, '個人番号', 'IMPORT_DUPLICATE_INDIVIDUAL_NUMBER'));
-            } else if (link !== undefined) {
-              const person = personsOnRecord.get(link.personId);
-              if (person === undefined || person.birthDate !== row.birthDate) {
-                rejects.push(reject(row.row, '個人番号', 'IMPORT_INDIVIDUAL_NUMBER_OTHER_PERSON'));
-              } else {
-                // Linked by an earlier chunk of this file: the same number twice; else a person on record (job change).
-                if (ids.madeHere(person.id)) {
-                  rejects.push(reject(row.row, '個人番号', 'IMPORT_DUPLICATE_INDIVIDUAL_NUMBER'));
-                } else if (
-                  (heldOnRecord.get(person.id) ?? []).some((q) =>
-                    periodsOverlap({ from: row.acquiredOn, to: null }, { from: q.acquiredOn, to: q.lostOn }),
-                  )
-                ) {
-                  rejects.push(reject(row.row, '資格取得日', 'IMPORT_OVERLAPPING_QUALIFICATION'));
+          for (const entry of entries) {
+            if (!('member' in entry)) {
+              await refuse(entry.rejects);
+              continue;
+            }
+            const { member: row, key, insuredKey, numberHash } = entry;
+            const rejects: Reject[] = [];
+            const contested = (other: Holder): boolean =>
+              row.branch !== null || (row.relationship === 'insured' && other.relationship === 'insured');
+            if (
+              holders(key).some(
+                (h) =>
+                  contested(h) &&
+                  periodsOverlap({ from: row.acquiredOn, to: null }, { from: h.acquiredOn, to: h.lostOn }),
+              )
+            ) {
+              rejects.push(reject(row.row, '番号', 'IMPORT_DUPLICATE_MEMBER'));
+            }
+            let personId = ids.next();
+            let isNew = true;
+            if (numberHash !== null) {
+              const link = linked.get(numberHash);
+              if (numbersInChunk.has(numberHash)) {
+                rejects.push(reject(row.row, '個人番号', 'IMPORT_DUPLICATE_INDIVIDUAL_NUMBER'));
+              } else if (link !== undefined) {
+                const person = personsOnRecord.get(link.personId);
+                if (person === undefined || person.birthDate !== row.birthDate) {
+                  rejects.push(reject(row.row, '個人番号', 'IMPORT_INDIVIDUAL_NUMBER_OTHER_PERSON'));
+                } else {
+                  // Linked by an earlier chunk of this file: the same number twice; else a person on record (job change).
+                  if (ids.madeHere(person.id)) {
+                    rejects.push(reject(row.row, '個人番号', 'IMPORT_DUPLICATE_INDIVIDUAL_NUMBER'));
+                  } else if (
+                    (heldOnRecord.get(person.id) ?? []).some((q) =>
+                      periodsOverlap({ from: row.acquiredOn, to: null }, { from: q.acquiredOn, to: q.lostOn }),
+                    )
+                  ) {
+                    rejects.push(reject(row.row, '資格取得日', 'IMPORT_OVERLAPPING_QUALIFICATION'));
+                  }
+                  personId = person.id;
+                  isNew = false;
                 }
-                personId = person.id;
-                isNew = false;
               }
             }
-          }
-          if (rejects.length > 0) {
-            await refuse(rejects);
-            continue;
-          }
-          // The insured person a dependant hangs on: an earlier row or a record, qualified on the acquired date.
-          const insured =
-            insuredKey === null
-              ? null
-              : (holders(insuredKey).find((h) => h.relationship === 'insured' && qualifiedOn(h, row.acquiredOn)) ??
-                null);
-          const qualificationId = writer.add(
-            row,
-            { id: personId, isNew },
-            insured?.qualificationId ?? null,
-            numberHash,
-          );
-          if (insuredKey !== null && insured === null) {
-            unattached.push({ qualificationId, insuredKey, acquiredOn: row.acquiredOn, row: row.row });
-          }
-          const holder: Holder = {
-            qualificationId,
-            relationship: row.relationship,
-            acquiredOn: row.acquiredOn,
-            lostOn: null,
-          };
-          const list = accepted.get(key);
-          if (list === undefined) {
-            accepted.set(key, [holder]);
-          } else {
-            list.push(holder);
-          }
-          if (numberHash !== null) {
-            numbersInChunk.add(numberHash);
-          }
-        }
-        await writer.flush();
-      };
-
-      /** Dependants that named an insured person further down the file: attached now, or refused. */
-      const attachLate = async (): Promise<void> => {
-        for (let start = 0; start < unattached.length; start += chunkSize) {
-          const part = unattached.slice(start, start + chunkSize);
-          const onRecord = groupBy(
-            await tx.qualifications.findByMemberKeys(part.map((u) => u.insuredKey)),
-            (q) => q.memberKey,
-          );
-          const links: { id: string; insuredQualificationId: string }[] = [];
-          for (const u of part) {
-            const insured = (onRecord.get(u.insuredKey) ?? []).find(
-              (q) => q.relationship === 'insured' && qualifiedOn(q, u.acquiredOn),
+            if (rejects.length > 0) {
+              await refuse(rejects);
+              continue;
+            }
+            // The insured person a dependant hangs on: an earlier row or a record, qualified on the acquired date.
+            const insured =
+              insuredKey === null
+                ? null
+                : (holders(insuredKey).find((h) => h.relationship === 'insured' && qualifiedOn(h, row.acquiredOn)) ??
+                  null);
+            const qualificationId = writer.add(
+              row,
+              { id: personId, isNew },
+              insured?.qualificationId ?? null,
+              numberHash,
             );
-            if (insured === undefined) {
-              await report.add(reject(u.row, '本人番号', 'IMPORT_DEPENDANT_WITHOUT_INSURED'));
+            if (insuredKey !== null && insured === null) {
+              unattached.push({ qualificationId, insuredKey, acquiredOn: row.acquiredOn, row: row.row });
+            }
+            const holder: Holder = {
+              qualificationId,
+              relationship: row.relationship,
+              acquiredOn: row.acquiredOn,
+              lostOn: null,
+            };
+            const list = accepted.get(key);
+            if (list === undefined) {
+              accepted.set(key, [holder]);
             } else {
-              links.push({ id: u.qualificationId, insuredQualificationId: insured.id });
+              list.push(holder);
+            }
+            if (numberHash !== null) {
+              numbersInChunk.add(numberHash);
             }
           }
-          if (report.size === 0) {
-            await tx.qualifications.linkInsured(links);
-          }
-        }
-      };
+          await writer.flush();
+        };
 
-      let layout: Map<MemberColumnKey, number> | null = null;
-      let width = 0;
-      let recordNumber = 0;
-      let chunk: ChunkEntry[] = [];
-      let syntaxErrorAt: number | null = null;
-      const records = csvRecords(options.file, encoding, (n) => {
-        bytes += n;
-      });
-      try {
-        for await (const fields of records) {
-          recordNumber += 1;
-          if (layout === null) {
-            const header = readHeader(fields);
-            if (!header.ok) {
-              await refuse(header.rejects);
-              break;
+        /** Dependants that named an insured person further down the file: attached now, or refused. */
+        const attachLate = async (): Promise<void> => {
+          for (let start = 0; start < unattached.length; start += chunkSize) {
+            const part = unattached.slice(start, start + chunkSize);
+            const onRecord = groupBy(
+              await tx.qualifications.findByMemberKeys(part.map((u) => u.insuredKey)),
+              (q) => q.memberKey,
+            );
+            const links: { id: string; insuredQualificationId: string }[] = [];
+            for (const u of part) {
+              const insured = (onRecord.get(u.insuredKey) ?? []).find(
+                (q) => q.relationship === 'insured' && qualifiedOn(q, u.acquiredOn),
+              );
+              if (insured === undefined) {
+                await report.add(reject(u.row, '本人番号', 'IMPORT_DEPENDANT_WITHOUT_INSURED'));
+              } else {
+                links.push({ id: u.qualificationId, insuredQualificationId: insured.id });
+              }
             }
-            layout = header.index;
-            width = header.names.length;
-            continue;
+            if (report.size === 0) {
+              await tx.qualifications.linkInsured(links);
+            }
           }
-          rows += 1;
-          if (rows % progressEvery === 0) {
-            progress();
+        };
+
+        let layout: Map<MemberColumnKey, number> | null = null;
+        let width = 0;
+        let recordNumber = 0;
+        let chunk: ChunkEntry[] = [];
+        let syntaxErrorAt: number | null = null;
+        const records = csvRecords(options.file, encoding, (n) => {
+          bytes += n;
+        });
+        try {
+          for await (const fields of records) {
+            recordNumber += 1;
+            if (layout === null) {
+              const header = readHeader(fields);
+              if (!header.ok) {
+                await refuse(header.rejects);
+                break;
+              }
+              layout = header.index;
+              width = header.names.length;
+              continue;
+            }
+            rows += 1;
+            if (rows % progressEvery === 0) {
+              progress();
+            }
+            if (fields.length !== width) {
+              chunk.push({ rejects: [reject(recordNumber, '', 'IMPORT_COLUMN_COUNT')] });
+            } else {
+              const result = checkMemberRow(recordNumber, fields, layout, insurer);
+              chunk.push(result.ok ? checked(result.row) : { rejects: result.rejects });
+            }
+            if (chunk.length >= chunkSize) {
+              await writeChunk(chunk);
+              chunk = [];
+            }
           }
-          if (fields.length !== width) {
-            chunk.push({ rejects: [reject(recordNumber, '', 'IMPORT_COLUMN_COUNT')] });
-          } else {
-            const result = checkMemberRow(recordNumber, fields, layout, insurer);
-            chunk.push(result.ok ? checked(result.row) : { rejects: result.rejects });
+        } catch (error) {
+          if (!isCsvSyntaxError(error)) {
+            throw error;
           }
-          if (chunk.length >= chunkSize) {
-            await writeChunk(chunk);
-            chunk = [];
-          }
+          syntaxErrorAt = recordNumber + 1;
         }
-      } catch (error) {
-        if (!isCsvSyntaxError(error)) {
-          throw error;
+        await writeChunk(chunk);
+        chunk = [];
+        if (syntaxErrorAt !== null) {
+          await report.add(reject(syntaxErrorAt, '', 'IMPORT_CSV_SYNTAX'));
         }
-        syntaxErrorAt = recordNumber + 1;
-      }
-      await writeChunk(chunk);
-      chunk = [];
-      if (syntaxErrorAt !== null) {
-        await report.add(reject(syntaxErrorAt, '', 'IMPORT_CSV_SYNTAX'));
-      }
-      if (layout === null && report.size === 0) {
-        await report.add(reject(1, '', 'IMPORT_EMPTY_FILE'));
-      }
-      await attachLate();
-      progress();
-      if (report.size > 0) {
-        throw new RejectedRows();
-      }
-      persons = writer.personsWritten;
-      qualifications = writer.qualificationsWritten;
-      await (options.audit ?? new AuditLog(ctx.store, ctx.clock)).appendInTx(tx, {
-        actorKind: 'insurer',
-        actorId: insurerNumber,
-        action: 'insurer.members.import',
-        personId: null,
-        target: `insurer:${insurerNumber}`,
-        outcome: 'allowed',
-        detail: { rows, persons, qualifications, encoding },
-      });
-    });
+        if (layout === null && report.size === 0) {
+          await report.add(reject(1, '', 'IMPORT_EMPTY_FILE'));
+        }
+        await attachLate();
+        progress();
+        if (report.size > 0) {
+          throw new RejectedRows();
+        }
+        persons = writer.personsWritten;
+        qualifications = writer.qualificationsWritten;
+        await (options.audit ?? new AuditLog(ctx.store, ctx.clock)).appendInTx(tx, {
+          actorKind: 'insurer',
+          actorId: insurerNumber,
+          action: 'insurer.members.import',
+          personId: null,
+          target: `insurer:${insurerNumber}`,
+          outcome: 'allowed',
+          detail: { rows, persons, qualifications, encoding },
+        });
+      },
+      { keepIndexes: true },
+    );
   } catch (error) {
     if (!(error instanceof RejectedRows)) {
       await report.close();
