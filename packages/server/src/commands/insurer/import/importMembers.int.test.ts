@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '@onshi/core';
 import type { ServerContext } from '../../../context.js';
 import { createStore } from '../../../store/index.js';
+import type { Store } from '../../../store/types.js';
+import { startPostgres, type TestPostgres } from '../../../testing/postgres.js';
 import { individualNumberFrom } from '../../../testing/insurerFactories.js';
 import { importMembers } from './importMembers.js';
 import { MEMBER_COLUMNS } from './memberRow.js';
@@ -38,10 +40,28 @@ function dependantOf(number: string, branch: string, extra: Record<string, strin
 
 let dir: string;
 let ctx: ServerContext;
+let cluster: TestPostgres;
+let databases = 0;
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'onshi-import-chunks-'));
-  const store = await createStore({ kind: 'sqlite', path: ':memory:' }, { individualNumberKey: randomBytes(32) });
+beforeAll(async () => {
+  cluster = await startPostgres();
+});
+afterAll(async () => {
+  await cluster.stop();
+});
+
+async function openStore(kind: 'sqlite' | 'postgres'): Promise<Store> {
+  const individualNumberKey = randomBytes(32);
+  if (kind === 'sqlite') {
+    return createStore({ kind: 'sqlite', path: ':memory:' }, { individualNumberKey });
+  }
+  databases += 1;
+  const url = await cluster.createDatabase(`import_${String(process.pid)}_${String(databases)}`);
+  return createStore({ kind: 'postgres', url }, { individualNumberKey, poolSize: 2 });
+}
+
+async function open(kind: 'sqlite' | 'postgres'): Promise<void> {
+  const store = await openStore(kind);
   await store.insurers.upsert({
     insurerNumber: KYOKAI_TOKYO,
     name: '全国健康保険協会 東京支部',
@@ -50,6 +70,10 @@ beforeEach(async () => {
     branch: '東京',
   });
   ctx = { store, clock: new FixedClock('2026-04-01T00:00:00Z'), secrets: { proofKey: randomBytes(32) } };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'onshi-import-chunks-'));
 });
 
 afterEach(async () => {
@@ -72,10 +96,19 @@ function reportCodes(path: string): string[] {
     .map((l) => l.split(',').slice(0, 3).join(','));
 }
 
-// Both reading paths (decision 0151): in the calling thread, and on a worker thread as large files are read.
-describe.each([{ worker: false }, { worker: true }])(
-  'member import in chunks (issue 4 "Bulk import"; decisions 0135, 0136, 0151), rows read on a worker thread: $worker',
-  ({ worker }) => {
+// Both reading paths (decision 0151) — in the calling thread, and on a worker thread as large files are read — and
+// both stores (the import is a bulk load: rollback journal and no savepoints on SQLite, a transaction on PostgreSQL).
+describe.each([
+  { kind: 'sqlite' as const, worker: false },
+  { kind: 'sqlite' as const, worker: true },
+  { kind: 'postgres' as const, worker: true },
+])(
+  'member import in chunks (issue 4 "Bulk import"; decisions 0135, 0136, 0151) on $kind, rows read on a worker thread: $worker',
+  ({ kind, worker }) => {
+    beforeEach(async () => {
+      await open(kind);
+    });
+
     it('attaches a dependant to an insured person listed chunks later, and counts persons and qualifications', async () => {
       const lines = [
         dependantOf('1', '01', { 生年月日: '1987-03-03', 性別: '2', 氏名: '髙橋　花子', カナ氏名: 'タカハシ　ハナコ' }),
