@@ -339,6 +339,11 @@ describe('matching typed member fields against the insurer (docs/decisions/0013-
     expect(sameMemberField('ｱｲｳ', 'アイウ')).toBe(true);
     expect(foldWidth('ｶﾞｷﾞ')).toBe('ガギ');
   });
+  it('values with nothing to fold are only trimmed; one foldable character folds the whole value', () => {
+    expect(foldWidth(' 山田 12 ')).toBe('山田 12');
+    expect(foldWidth('山田　太郎')).toBe('山田 太郎');
+    expect(foldWidth(' 1２ｱ ')).toBe('12ア');
+  });
   it('leading zeros are kept: 0012 is not 12', () => {
     expect(sameMemberField('0012', '12')).toBe(false);
   });

@@ -1521,6 +1521,27 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect(await store.qualifications.listByInsurer('01130012', { limit: 10 })).toHaveLength(3);
         expect(await store.cards.listByPerson('bl1')).toHaveLength(1);
       });
+
+      it('answers lookups of its own rows inside a bulk load that keeps its indexes (decision 0150)', async () => {
+        const found = await store.bulkLoad(
+          async (tx) => {
+            await tx.bulkRows.insert(encodeBulkRows(bulkRecords('bk0', 120)));
+            return {
+              link: (await tx.individualNumbers.findByNumber('200000000120'))?.personId,
+              members: (
+                await tx.qualifications.findByMemberKeys([
+                  memberKey({ insurerNumber: '01130012', symbol: '8000', number: '120', branch: '00' }),
+                ])
+              ).map((q) => q.id),
+            };
+          },
+          { keepIndexes: true },
+        );
+        expect(found).toEqual({ link: 'bk0', members: ['bk0q1'] });
+        expect((await store.qualifications.listByInsurer('01130012', { limit: 10 })).map((q) => q.personId)).toEqual([
+          'bk0',
+        ]);
+      });
     });
 
     describe('batched lookups of the CSV import (decision 0135)', () => {

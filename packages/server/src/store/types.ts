@@ -1074,10 +1074,18 @@ export interface Store extends StoreRepositories {
   /**
    * A transaction for loading many rows into empty or small tables (the seed): all or nothing like `transaction`,
    * but SQLite drops the person-centred tables' secondary indexes first and builds them again before COMMIT, with
-   * a larger page cache (decision 0126). Nested in an open transaction it simply joins it.
+   * a larger page cache (decision 0126). Nested in an open transaction it simply joins it. `keepIndexes` is for a
+   * load that looks up what it has written (the member import): the same journal and cache, the indexes kept
+   * (decision 0150).
    */
-  bulkLoad<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  bulkLoad<T>(fn: (tx: StoreTx) => Promise<T>, options?: BulkLoadOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Options of `Store.bulkLoad`. */
+export interface BulkLoadOptions {
+  /** Keep the secondary indexes up to date row by row, because the load queries them (decision 0150). */
+  keepIndexes?: boolean;
 }
 
 /** Where the store lives. */

@@ -34,10 +34,23 @@ export interface SqlDatabase extends SqlExecutor {
   transaction<T>(fn: (ex: SqlExecutor) => Promise<T>): Promise<T>;
   /**
    * A transaction for a large load into `tables` (decision 0126): the implementation may drop their secondary
-   * indexes and build them again before COMMIT. All or nothing like `transaction`.
+   * indexes and build them again before COMMIT — unless `keepIndexes`, for a load that looks up what it writes
+   * (the member import, decision 0150). All or nothing like `transaction` — as a whole only: inside it a failed
+   * `insertMany` may leave its earlier rows, and foreign keys may be checked at COMMIT, so `fn` must let errors
+   * through (the load then rolls back).
    */
-  bulkTransaction<T>(tables: readonly string[], fn: (ex: SqlExecutor) => Promise<T>): Promise<T>;
+  bulkTransaction<T>(
+    tables: readonly string[],
+    fn: (ex: SqlExecutor) => Promise<T>,
+    options?: BulkTransactionOptions,
+  ): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Options of `bulkTransaction`. */
+export interface BulkTransactionOptions {
+  /** Keep the secondary indexes (the load queries them); only the journal and cache settings change. */
+  keepIndexes?: boolean;
 }
 
 /** Serialises async critical sections: one holder at a time, FIFO. */

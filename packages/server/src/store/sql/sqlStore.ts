@@ -5,7 +5,7 @@
  * on the store itself — run in that transaction, and so does a nested `transaction` (decision 0041).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import { addDays, isOqsCode, SCHEME_LABELS, type OqsCode, type OqsCodeTableName, type Scheme } from '@onshi/core';
 import { memberKey } from '../memberKey.js';
 import {
@@ -1060,8 +1060,11 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     return out;
   }
 
+  // One KeyObject for every hash: createHmac would otherwise import the raw key again per call (bulk imports hash
+  // a million numbers).
+  const hmacKey = createSecretKey(typeof key === 'string' ? Buffer.from(key, 'utf8') : key);
   function hash(individualNumber: string): string {
-    return createHmac('sha256', key).update(individualNumber, 'utf8').digest('hex');
+    return createHmac('sha256', hmacKey).update(individualNumber, 'utf8').digest('hex');
   }
 
   function linkRow(l: { personId: string; individualNumber: string; linkedOn: string; linkedBy: string | null }) {
@@ -2070,11 +2073,11 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     kind: db.dialect,
     ...repositories,
     transaction: (fn) => atomic(() => fn(repositories)),
-    bulkLoad(fn) {
+    bulkLoad(fn, options) {
       if (current.getStore() !== undefined) {
         return fn(repositories);
       }
-      return db.bulkTransaction(BULK_TABLES, (tx) => within(tx, () => fn(repositories)));
+      return db.bulkTransaction(BULK_TABLES, (tx) => within(tx, () => fn(repositories)), options);
     },
     close: () => db.close(),
   };

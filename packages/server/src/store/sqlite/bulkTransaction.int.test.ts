@@ -80,4 +80,66 @@ describe('SQLite bulk load (decision 0126)', () => {
     await expect(db.insertMany('t', ['id', 'k'], rows)).rejects.toThrow(RangeError);
     expect(await db.all('SELECT * FROM t')).toEqual([]);
   });
+
+  it('keeps the indexes for a load that queries what it writes, with the same rollback journal (decision 0150)', async () => {
+    const during = await db.bulkTransaction(
+      ['t'],
+      async (ex) => {
+        await ex.insertMany(
+          't',
+          ['id', 'k'],
+          [
+            ['a', 'x'],
+            ['b', 'y'],
+          ],
+        );
+        return {
+          indexes: await indexes(ex),
+          journal: await journal(ex),
+          found: await ex.all('SELECT id FROM t INDEXED BY t_k WHERE k = ?', ['y']),
+        };
+      },
+      { keepIndexes: true },
+    );
+    expect(during).toEqual({ indexes: ['other_id', 't_k'], journal: 'truncate', found: [{ id: 'b' }] });
+    expect(await journal(db)).toBe('wal');
+  });
+
+  it('rolls back every statement of a load whose later insert is refused (no savepoint per insert, decision 0150)', async () => {
+    await expect(
+      db.bulkTransaction(
+        ['t'],
+        async (ex) => {
+          await ex.insertMany('t', ['id', 'k'], [['a', 'x']]);
+          await ex.insertMany(
+            't',
+            ['id', 'k'],
+            Array.from({ length: 120 }, (_, i) => [i === 70 ? 'a' : `r${String(i)}`, 'k']),
+          );
+        },
+        { keepIndexes: true },
+      ),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(await db.all('SELECT * FROM t')).toEqual([]);
+  });
+
+  it('checks foreign keys at COMMIT in a bulk load and rolls it all back on a violation (decision 0150)', async () => {
+    await db.exec(
+      'CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (id TEXT PRIMARY KEY, parent_id TEXT REFERENCES parent(id))',
+    );
+    await db.bulkTransaction(['parent', 'child'], async (ex) => {
+      // The child first: allowed until COMMIT, when its parent is there.
+      await ex.insertMany('child', ['id', 'parent_id'], [['c1', 'p1']]);
+      await ex.insertMany('parent', ['id'], [['p1']]);
+    });
+    await expect(
+      db.bulkTransaction(['parent', 'child'], async (ex) => {
+        await ex.insertMany('parent', ['id'], [['p2']]);
+        await ex.insertMany('child', ['id', 'parent_id'], [['c2', 'nobody']]);
+      }),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    expect(await db.all('SELECT id FROM parent ORDER BY id')).toEqual([{ id: 'p1' }]);
+    expect(await db.all('SELECT id FROM child ORDER BY id')).toEqual([{ id: 'c1' }]);
+    expect(await journal(db)).toBe('wal');
+  });
 });

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import {
   Mutex,
   valuesPlaceholders,
+  type BulkTransactionOptions,
   type Row,
   type SqlDatabase,
   type SqlExecutor,
@@ -129,6 +130,8 @@ export function openSqlite(path: string): SqlDatabase {
   db.pragma(`cache_size = -${String(CACHE_KIB)}`);
   db.pragma('mmap_size = 268435456');
   const statements = new Map<string, Statement>();
+  /** True inside a bulk transaction: multi-row inserts run without their own savepoint (decision 0150). */
+  let bulk = false;
   const mutex = new Mutex();
   /** Holders of and waiters for the mutex: 0 means no transaction is open or about to open. */
   let queued = 0;
@@ -244,11 +247,14 @@ export function openSqlite(path: string): SqlDatabase {
     }
     const width = columns.length;
     const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(INSERT_CHUNK_PARAMS / width)));
-    const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+    // In a bulk transaction a plain insert is `OR FAIL`: a refused row stops the statement without undoing its
+    // earlier rows, so SQLite keeps no statement journal — the whole load rolls back instead (decision 0150).
+    const verb = bulk && onConflict === '' ? 'INSERT OR FAIL' : 'INSERT';
+    const head = `${verb} INTO ${table} (${columns.join(', ')}) VALUES `;
     // Two statements per table, prepared once and reused across calls: a full chunk and a single row for the rest.
     const full = prepare(`${head}${valuesPlaceholders(perStatement, width)} ${onConflict}`);
     const single = prepare(`${head}${valuesPlaceholders(1, width)} ${onConflict}`);
-    const write = db.transaction(() => {
+    const insert = (): void => {
       const flat = new Array<unknown>(perStatement * width);
       let start = 0;
       for (; start + perStatement <= rows.length; start += perStatement) {
@@ -267,9 +273,15 @@ export function openSqlite(path: string): SqlDatabase {
       for (; start < rows.length; start++) {
         single.run(bind(rows[start] ?? []));
       }
-    });
+    };
+    if (bulk) {
+      // A bulk transaction is all or nothing as a whole; a SAVEPOINT per call would copy every page it touches
+      // into the sub-journal first (decision 0150).
+      insert();
+      return;
+    }
     // Nested inside an open transaction better-sqlite3 uses a SAVEPOINT, so the chunks stay all-or-nothing.
-    write();
+    db.transaction(insert)();
   }
 
   return {
@@ -303,7 +315,11 @@ export function openSqlite(path: string): SqlDatabase {
         }
       });
     },
-    bulkTransaction<T>(tables: readonly string[], fn: (ex: SqlExecutor) => Promise<T>): Promise<T> {
+    bulkTransaction<T>(
+      tables: readonly string[],
+      fn: (ex: SqlExecutor) => Promise<T>,
+      options: BulkTransactionOptions = {},
+    ): Promise<T> {
       return serialised(async () => {
         // A rollback journal instead of the WAL while loading a file: pages go once, straight into the database
         // file, and no checkpoint copies gigabytes afterwards; still all or nothing (a hot journal rolls back on the
@@ -314,19 +330,27 @@ export function openSqlite(path: string): SqlDatabase {
         db.exec('BEGIN IMMEDIATE');
         try {
           // Secondary indexes only (CREATE INDEX has its SQL; primary keys and UNIQUE constraints have none and
-          // keep checking every row). DROP and CREATE are transactional: a rollback restores them.
+          // keep checking every row). DROP and CREATE are transactional: a rollback restores them. A load that
+          // queries what it writes keeps them (decision 0150).
           const placeholders = tables.map(() => '?').join(', ');
-          const indexes = db
-            .prepare(
-              `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${placeholders}) ORDER BY name`,
-            )
-            .all(...tables)
-            .filter(isRow)
-            .map((r) => ({ name: String(r.name), sql: String(r.sql) }));
+          const indexes =
+            options.keepIndexes === true
+              ? []
+              : db
+                  .prepare(
+                    `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${placeholders}) ORDER BY name`,
+                  )
+                  .all(...tables)
+                  .filter(isRow)
+                  .map((r) => ({ name: String(r.name), sql: String(r.sql) }));
           for (const index of indexes) {
             db.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
           }
           db.pragma(`cache_size = -${String(BULK_CACHE_KIB)}`);
+          // Foreign keys are checked at COMMIT (the pragma ends with the transaction), so multi-row inserts need no
+          // statement journal either; a violation fails the COMMIT and rolls everything back.
+          db.pragma('defer_foreign_keys = ON');
+          bulk = true;
           const result = await fn(direct);
           for (const index of indexes) {
             db.exec(index.sql);
@@ -339,6 +363,7 @@ export function openSqlite(path: string): SqlDatabase {
           }
           throw error;
         } finally {
+          bulk = false;
           db.pragma(`cache_size = -${String(CACHE_KIB)}`);
           if (fromWal) {
             journalMode('WAL');
