@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FixedClock } from '@onshi/core';
 import { createStore } from '../store/index.js';
 import type { Store, StoreTx } from '../store/types.js';
@@ -125,5 +125,33 @@ describe('hash-chained audit log (issue 6 "Trust and privacy": onshi audit verif
       'UPDATE audit_log SET seq = -1 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = 5; UPDATE audit_log SET seq = 5 WHERE seq = -1;',
     );
     expect(await verifyAuditChain(store)).toMatchObject({ ok: false, firstBadSeq: 4 });
+  });
+
+  it('with a window, entries arriving a moment apart share one group commit (decision 0161)', async () => {
+    const windowed = new AuditLog(store, new FixedClock('2026-04-01T00:00:00Z'), { windowMs: 200 });
+    const transactions = vi.spyOn(store, 'transaction');
+    const first = windowed.append(entry(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = windowed.append(entry(2));
+    expect((await Promise.all([first, second])).map((r) => r.seq)).toEqual([27, 28]);
+    expect(transactions).toHaveBeenCalledTimes(1);
+    transactions.mockRestore();
+  });
+
+  it('without a window, each turn of the event loop commits its own group', async () => {
+    const transactions = vi.spyOn(store, 'transaction');
+    const first = log.append(entry(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = log.append(entry(2));
+    await Promise.all([first, second]);
+    expect(transactions).toHaveBeenCalledTimes(2);
+    transactions.mockRestore();
+  });
+
+  it('a full group commits without waiting out the window (decision 0161)', async () => {
+    const windowed = new AuditLog(store, new FixedClock('2026-04-01T00:00:00Z'), { windowMs: 60_000 });
+    const rows = await Promise.all(Array.from({ length: 64 }, (_, i) => windowed.append(entry(i))));
+    expect(rows).toHaveLength(64);
+    expect(await verifyAuditChain(store)).toMatchObject({ ok: true, rows: 90 });
   });
 });

@@ -3,6 +3,9 @@ import type { Clock } from '@onshi/core';
 import type { AuditRow, Store, StoreTx } from '../store/types.js';
 import { StoreConflictError } from '../store/types.js';
 
+/** Entries that flush a group at once, window or not. */
+const FULL_GROUP = 64;
+
 /** What a caller says about an event; the log adds seq, time and the hash chain. */
 export type AuditEntry = Omit<AuditRow, 'seq' | 'at' | 'prevHash' | 'hash'> & { at?: string };
 
@@ -101,11 +104,20 @@ async function writeCompanions(tx: StoreTx, batch: readonly Pending[]): Promise<
 export class AuditLog {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly options: { maxBatch?: number } = {},
+    private readonly options: {
+      maxBatch?: number;
+      /**
+       * How long the first entry of a group may wait for others (ms; default 0: the next turn of the event loop).
+       * At a steady trickle of requests a short window lets several share one COMMIT (decision 0161).
+       */
+      windowMs?: number;
+    } = {},
   ) {}
 
   /** Appends inside an open transaction. */
@@ -141,7 +153,20 @@ export class AuditLog {
         reject,
       });
       if (this.flushing === null) {
-        this.flushing = new Promise<void>((done) => setImmediate(done)).then(() => this.flush());
+        this.flushing = new Promise<void>((done) => {
+          const windowMs = this.options.windowMs ?? 0;
+          if (windowMs <= 0) {
+            setImmediate(done);
+            return;
+          }
+          this.timer = setTimeout(done, windowMs);
+          this.wake = done;
+        }).then(() => this.flush());
+      } else if (this.wake !== undefined && this.queue.length >= FULL_GROUP) {
+        // Enough entries for a full group: no reason to wait out the window.
+        clearTimeout(this.timer);
+        this.wake();
+        this.wake = undefined;
       }
     });
   }
@@ -154,6 +179,7 @@ export class AuditLog {
   }
 
   private async flush(): Promise<void> {
+    this.wake = undefined;
     const max = this.options.maxBatch ?? 500;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, max);

@@ -6,8 +6,17 @@ import { AppError, COMMON_ERRORS } from './errors.js';
 
 const CACHE_MS = 5_000;
 
+/** Verified tokens kept at most (one per live credential in practice). */
+const VERIFIED_MAX = 10_000;
+
 interface Cached {
   secretHash: string | null;
+  until: number;
+}
+
+interface Verified {
+  id: string;
+  principal: Principal;
   until: number;
 }
 
@@ -17,6 +26,8 @@ interface Cached {
  */
 export class Authenticator {
   private readonly cache = new Map<string, Cached>();
+  /** Tokens whose secret matched, by the whole header token: a repeat caller skips parsing and hashing. */
+  private readonly verified = new Map<string, Verified>();
 
   constructor(
     private readonly store: Store,
@@ -26,6 +37,11 @@ export class Authenticator {
   /** The principal behind a request's Authorization header, or undefined. */
   async principal(request: FastifyRequest): Promise<Principal | undefined> {
     const token = bearerToken(request.headers.authorization);
+    const now = this.clock.now().getTime();
+    const known = token === undefined ? undefined : this.verified.get(token);
+    if (known !== undefined && known.until >= now) {
+      return known.principal;
+    }
     const parsed = token === undefined ? undefined : parseToken(token);
     if (parsed === undefined) {
       return undefined;
@@ -34,7 +50,6 @@ export class Authenticator {
     if (principal === undefined) {
       return undefined;
     }
-    const now = this.clock.now().getTime();
     let cached = this.cache.get(parsed.id);
     if (cached === undefined || cached.until < now) {
       const credential = await this.store.credentials.get(parsed.id);
@@ -44,9 +59,13 @@ export class Authenticator {
       };
       this.cache.set(parsed.id, cached);
     }
-    if (cached.secretHash === null || !secretMatches(parsed.secret, cached.secretHash)) {
+    if (cached.secretHash === null || !secretMatches(parsed.secret, cached.secretHash) || token === undefined) {
       return undefined;
     }
+    if (this.verified.size >= VERIFIED_MAX) {
+      this.verified.clear();
+    }
+    this.verified.set(token, { id: parsed.id, principal, until: cached.until });
     return principal;
   }
 
@@ -65,5 +84,10 @@ export class Authenticator {
   /** Drops a cached credential (after rotation or revocation). */
   forget(id: string): void {
     this.cache.delete(id);
+    for (const [token, v] of this.verified) {
+      if (v.id === id) {
+        this.verified.delete(token);
+      }
+    }
   }
 }

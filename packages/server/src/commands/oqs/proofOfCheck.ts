@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { ConfirmationMethod } from '../../store/types.js';
 
 /**
@@ -25,8 +25,16 @@ export interface ProofOfCheck {
 
 const PREFIX = 'oqsp1';
 
+/** The proof key as a KeyObject, made once per key: createHmac with raw bytes imports them on every call. */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+
 function mac(key: Buffer, payload: string): Buffer {
-  return createHmac('sha256', key).update(`${PREFIX}.${payload}`).digest();
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = createSecretKey(key);
+    keyObjects.set(key, keyObject);
+  }
+  return createHmac('sha256', keyObject).update(`${PREFIX}.${payload}`).digest();
 }
 
 /**
