@@ -4,7 +4,7 @@
  * code runs on a worker thread (populationWorker.ts) for large seeds and in the calling thread for small ones, so
  * both give the same rows.
  */
-import { Worker } from 'node:worker_threads';
+import { textsFromThread } from '@onshi/server/threads/textThread';
 import type { BulkRecords } from '@onshi/server/store';
 import { encodeBulkRows } from '@onshi/server/store/sql/bulkRows';
 import { generatePopulation, type GeneratedHousehold, type Seed } from '@onshi/server/population/index';
@@ -69,71 +69,13 @@ export function* encodedBatches(options: BatchOptions): Generator<string> {
   yield JSON.stringify(encodeBulkRows(records));
 }
 
-/** Messages from populationWorker.ts. */
-export type WorkerMessage = { kind: 'batch'; text: string } | { kind: 'done' };
-
-function isWorkerMessage(value: unknown): value is WorkerMessage {
-  if (typeof value !== 'object' || value === null) {
-    return false;
-  }
-  const kind: unknown = Reflect.get(value, 'kind');
-  return kind === 'done' || (kind === 'batch' && typeof Reflect.get(value, 'text') === 'string');
-}
-
 /**
- * `encodedBatches` run on a worker thread: the generator and the encoding use the second core while the caller
- * writes. The worker runs TypeScript through tsx (tsWorker.mjs); it stays at most MAX_AHEAD batches ahead, and is
- * terminated when the caller stops early or fails.
+ * `encodedBatches` run on a worker thread (populationWorker.ts through @onshi/server's threads/textThread.ts): the
+ * generator and the encoding use the second core while the caller writes, at most MAX_AHEAD batches ahead.
  */
-export async function* workerBatches(options: BatchOptions): AsyncGenerator<string> {
-  const worker = new Worker(new URL('./tsWorker.mjs', import.meta.url), {
-    workerData: { entry: new URL('./populationWorker.ts', import.meta.url).href, options, maxAhead: MAX_AHEAD },
-    execArgv: [],
+export function workerBatches(options: BatchOptions): AsyncGenerator<string> {
+  return textsFromThread(new URL('./populationWorker.ts', import.meta.url), options, {
+    maxAhead: MAX_AHEAD,
+    label: 'population worker',
   });
-  const queue: WorkerMessage[] = [];
-  const state: { failure: Error | null } = { failure: null };
-  let wake: (() => void) | null = null;
-  const notify = (): void => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  worker.on('message', (message: unknown) => {
-    if (isWorkerMessage(message)) {
-      queue.push(message);
-    } else {
-      state.failure = new Error('the population worker sent an unknown message');
-    }
-    notify();
-  });
-  worker.on('error', (error) => {
-    state.failure ??= error;
-    notify();
-  });
-  worker.on('exit', (code) => {
-    state.failure ??= new Error(`the population worker stopped (exit code ${String(code)}) before it finished`);
-    notify();
-  });
-  try {
-    for (;;) {
-      const next = queue.shift();
-      if (next === undefined) {
-        if (state.failure !== null) {
-          throw state.failure;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
-      }
-      if (next.kind === 'done') {
-        return;
-      }
-      worker.postMessage('ack');
-      yield next.text;
-    }
-  } finally {
-    worker.removeAllListeners();
-    await worker.terminate();
-  }
 }

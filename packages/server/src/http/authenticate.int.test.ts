@@ -10,24 +10,29 @@ import { Authenticator } from './authenticate.js';
 const request = (token: string): FastifyRequest =>
   ({ headers: { authorization: `Bearer ${token}` } }) as unknown as FastifyRequest;
 
+const credential = issueCredential({ kind: 'institution', institutionCode: '1311111111' });
+
+async function putCredential(store: Store): Promise<void> {
+  await store.credentials.put({
+    id: credential.id,
+    subjectKind: 'institution',
+    subjectId: '1311111111',
+    secretHash: hashSecret(credential.secret),
+    label: 'test',
+    createdAt: '2026-04-01T00:00:00Z',
+  });
+}
+
 describe('Authenticator (issue 6: every call is attributed to one institution)', () => {
   let store: Store;
   let clock: FixedClock;
   let auth: Authenticator;
-  const credential = issueCredential({ kind: 'institution', institutionCode: '1311111111' });
 
   beforeEach(async () => {
     store = await createStore({ kind: 'sqlite', path: ':memory:' }, { individualNumberKey: randomBytes(32) });
     clock = new FixedClock('2026-04-01T00:00:00Z');
     auth = new Authenticator(store, clock);
-    await store.credentials.put({
-      id: credential.id,
-      subjectKind: 'institution',
-      subjectId: '1311111111',
-      secretHash: hashSecret(credential.secret),
-      label: 'test',
-      createdAt: '2026-04-01T00:00:00Z',
-    });
+    await putCredential(store);
   });
 
   afterEach(async () => {
@@ -55,14 +60,7 @@ describe('Authenticator (issue 6: every call is attributed to one institution)',
     expect(await auth.principal(request(credential.token))).toBeUndefined();
 
     const other = new Authenticator(store, clock);
-    await store.credentials.put({
-      id: credential.id,
-      subjectKind: 'institution',
-      subjectId: '1311111111',
-      secretHash: hashSecret(credential.secret),
-      label: 'test',
-      createdAt: '2026-04-01T00:00:00Z',
-    });
+    await putCredential(store);
     expect(await other.principal(request(credential.token))).toBeDefined();
     await store.credentials.revoke(credential.id, '2026-04-01T00:00:02Z');
     clock.advance(6_000);

@@ -1,10 +1,9 @@
 /**
  * The member import's reading thread (preparedRows.ts `workerChunks`, decision 0151): posts each chunk of
- * `preparedChunks` as JSON text, never more than `maxAhead` ahead of the writer's acknowledgements. A failure is
- * posted as a message (the writer raises it) rather than crashing the thread.
+ * `preparedChunks` as JSON text through threads/textThread.ts `serveTexts`.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { preparedChunks, type ImportWorkerMessage, type PrepareOptions } from './preparedRows.js';
+import { serveTexts } from '../../../threads/textThread.js';
+import { preparedChunks, type PrepareOptions } from './preparedRows.js';
 
 function isPrepareOptions(v: unknown): v is PrepareOptions {
   if (typeof v !== 'object' || v === null) {
@@ -25,43 +24,8 @@ function isPrepareOptions(v: unknown): v is PrepareOptions {
   );
 }
 
-async function main(): Promise<void> {
-  const port = parentPort;
-  const data: unknown = workerData;
-  if (port === null || typeof data !== 'object' || data === null) {
-    throw new Error('importWorker.ts runs as a worker thread');
+await serveTexts(isPrepareOptions, async function* (options) {
+  for await (const chunk of preparedChunks(options)) {
+    yield JSON.stringify(chunk);
   }
-  const options: unknown = Reflect.get(data, 'options');
-  const maxAhead: unknown = Reflect.get(data, 'maxAhead');
-  if (!isPrepareOptions(options) || typeof maxAhead !== 'number') {
-    throw new Error('importWorker.ts: bad workerData');
-  }
-  let ahead = 0;
-  let wake: (() => void) | null = null;
-  port.on('message', () => {
-    ahead -= 1;
-    const w = wake;
-    wake = null;
-    w?.();
-  });
-  const send = (message: ImportWorkerMessage): void => {
-    port.postMessage(message);
-  };
-  try {
-    for await (const chunk of preparedChunks(options)) {
-      while (ahead >= maxAhead) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
-      ahead += 1;
-      send({ kind: 'chunk', text: JSON.stringify(chunk) });
-    }
-  } catch (error) {
-    send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
-  }
-  // Without a listener the port no longer keeps the thread alive: it ends once the message is out.
-  port.removeAllListeners('message');
-}
-
-await main();
+});

@@ -8,13 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { parse } from 'csv-parse';
 import { memberKey } from '../../../store/memberKey.js';
 import { attributeValues, personValues, qualificationValues } from '../../../store/sql/sqlStore.js';
 import type { BulkValue, QualificationAttribute, Relationship } from '../../../store/types.js';
 import { decoderFor, type CsvEncoding } from './encoding.js';
 import { checkMemberRow, readHeader, type ImportInsurer, type MemberColumnKey, type MemberRow } from './memberRow.js';
+import { textsFromThread } from '../../../threads/textThread.js';
 import { reject, type Reject } from './rejects.js';
 
 /**
@@ -139,13 +139,12 @@ export function prepareRow(member: MemberRow, insurerNumber: string, ids: Import
     lossReason: null,
     cardClassification: member.cardClassification,
   });
+  // What every attribute row of this member shares besides its own id.
+  const owner = { qualificationId, personId, recordedAt, supersededAt: null };
   const attributes: QualificationAttribute[] = [
     {
       id: ids.next(),
-      qualificationId,
-      personId,
-      recordedAt,
-      supersededAt: null,
+      ...owner,
       kind: 'copayRate',
       rate: member.copayRate,
       validFrom: member.copayRateFrom,
@@ -155,10 +154,7 @@ export function prepareRow(member: MemberRow, insurerNumber: string, ids: Import
   if (member.elderlyRecipientTo !== null) {
     attributes.push({
       id: ids.next(),
-      qualificationId,
-      personId,
-      recordedAt,
-      supersededAt: null,
+      ...owner,
       kind: 'elderlyRecipient',
       rate: member.copayRate,
       validFrom: member.copayRateFrom,
@@ -169,10 +165,7 @@ export function prepareRow(member: MemberRow, insurerNumber: string, ids: Import
   if (member.limitCategory !== null && member.limitCategoryFrom !== null) {
     attributes.push({
       id: ids.next(),
-      qualificationId,
-      personId,
-      recordedAt,
-      supersededAt: null,
+      ...owner,
       kind: 'limitCategory',
       category: member.limitCategory,
       certificateClassification: null,
@@ -262,20 +255,6 @@ export async function* preparedChunks(options: PrepareOptions): AsyncGenerator<P
 /** Chunks a worker may have sent ahead of the writer: bounds memory at a few chunks. */
 const MAX_AHEAD = 4;
 
-/** Messages from importWorker.ts. */
-export type ImportWorkerMessage = { kind: 'chunk'; text: string } | { kind: 'failed'; message: string };
-
-function isWorkerMessage(value: unknown): value is ImportWorkerMessage {
-  if (typeof value !== 'object' || value === null) {
-    return false;
-  }
-  const kind: unknown = Reflect.get(value, 'kind');
-  return (
-    (kind === 'chunk' && typeof Reflect.get(value, 'text') === 'string') ||
-    (kind === 'failed' && typeof Reflect.get(value, 'message') === 'string')
-  );
-}
-
 function isStringOrNull(v: unknown): v is string | null {
   return v === null || typeof v === 'string';
 }
@@ -359,63 +338,19 @@ export function parsePreparedChunk(text: string): PreparedChunk {
 }
 
 /**
- * `preparedChunks` on a worker thread (importWorker.ts, started through tsWorker.mjs which registers tsx there):
- * parsing and the row checks use the second core while the caller looks up and writes. The worker stays at most
- * MAX_AHEAD chunks ahead, and is terminated when the caller stops early or fails.
+ * `preparedChunks` on a worker thread (importWorker.ts through threads/textThread.ts): parsing and the row checks
+ * use the second core while the caller looks up and writes, at most MAX_AHEAD chunks ahead (decision 0151).
  */
 export async function* workerChunks(options: PrepareOptions): AsyncGenerator<PreparedChunk> {
-  const worker = new Worker(new URL('./tsWorker.mjs', import.meta.url), {
-    workerData: { entry: new URL('./importWorker.ts', import.meta.url).href, options, maxAhead: MAX_AHEAD },
-    execArgv: [],
+  const texts = textsFromThread(new URL('./importWorker.ts', import.meta.url), options, {
+    maxAhead: MAX_AHEAD,
+    label: 'import worker',
   });
-  const queue: ImportWorkerMessage[] = [];
-  const state: { failure: Error | null } = { failure: null };
-  let wake: (() => void) | null = null;
-  const notify = (): void => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  worker.on('message', (message: unknown) => {
-    if (isWorkerMessage(message)) {
-      queue.push(message);
-    } else {
-      state.failure = new Error('the import worker sent an unknown message');
+  for await (const text of texts) {
+    const chunk = parsePreparedChunk(text);
+    yield chunk;
+    if (chunk.end !== null) {
+      return;
     }
-    notify();
-  });
-  worker.on('error', (error) => {
-    state.failure ??= error;
-    notify();
-  });
-  worker.on('exit', (code) => {
-    state.failure ??= new Error(`the import worker stopped (exit code ${String(code)}) before it finished`);
-    notify();
-  });
-  try {
-    for (;;) {
-      const next = queue.shift();
-      if (next === undefined) {
-        if (state.failure !== null) {
-          throw state.failure;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
-      }
-      if (next.kind === 'failed') {
-        throw new Error(next.message);
-      }
-      worker.postMessage('ack');
-      const chunk = parsePreparedChunk(next.text);
-      yield chunk;
-      if (chunk.end !== null) {
-        return;
-      }
-    }
-  } finally {
-    worker.removeAllListeners();
-    await worker.terminate();
   }
 }

@@ -1,7 +1,0 @@
-// Worker entry for TypeScript modules: registers tsx in this thread (a worker does not inherit the parent's loader),
-// then imports workerData.entry. Plain JavaScript so Node can start it without a loader (decision 0125).
-import { workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
-
-register();
-await import(workerData.entry);
