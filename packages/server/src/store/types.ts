@@ -289,6 +289,9 @@ export interface IssuedDocument {
   printed: PrintedFields;
 }
 
+/** A document without its printed fields: what a confirmation result shows of it (read from an index alone). */
+export type DocumentValidity = Omit<IssuedDocument, 'printed'>;
+
 /** A DV flag period. */
 export interface DvFlagRecord {
   id: string;
@@ -721,7 +724,7 @@ export interface DocumentRepository {
    * The latest document issued to the person for one qualification (latest `issuedOn`; on a tie the smallest id,
    * as the first of `listByPerson`'s order), or null: what a confirmation result shows (証交付・有効期間).
    */
-  latestForQualification(personId: string, qualificationId: string): Promise<IssuedDocument | null>;
+  latestForQualification(personId: string, qualificationId: string): Promise<DocumentValidity | null>;
   /** An insurer's documents issued between two dates inclusive, in issue order. */
   listByInsurer(insurerNumber: string, fromOn: string, toOn: string, page: Page): Promise<IssuedDocument[]>;
 }

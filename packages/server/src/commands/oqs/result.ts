@@ -6,7 +6,7 @@ import type {
   Consent,
   ConsentItem,
   Insurer,
-  IssuedDocument,
+  DocumentValidity,
   Person,
   Qualification,
   Sex,
@@ -27,7 +27,7 @@ export interface QualificationResultInput {
   /** 不開示該当 / 自己情報提供不可: address and postal code are never returned (rules.md §8). */
   addressHidden: boolean;
   /** The latest document for this qualification (資格確認書 …), for 証交付・有効開始・有効終了. */
-  document?: IssuedDocument | null;
+  document?: DocumentValidity | null;
   /** Items the institution's reader offers (rules.md §6.2); their flags are 0 or 1, others absent. */
   offeredItems?: readonly ConsentItem[];
   /** The consent open for this institution, if any (24 h viewing window, rules.md §6.5). */

@@ -47,6 +47,7 @@ import {
   type InstitutionKind,
   type InsuranceUseRegistration,
   type Insurer,
+  type DocumentValidity,
   type IssuedDocument,
   type NewQualificationAttribute,
   type Person,
@@ -403,6 +404,10 @@ function attributeSlot(a: NewQualificationAttribute | QualificationAttribute): s
 }
 
 function toDocument(r: Row): IssuedDocument {
+  return { ...toDocumentValidity(r), printed: parsePrinted(json(r, 'printed')) };
+}
+
+function toDocumentValidity(r: Row): DocumentValidity {
   return {
     id: str(r, 'id'),
     personId: str(r, 'person_id'),
@@ -413,7 +418,6 @@ function toDocument(r: Row): IssuedDocument {
     validFrom: str(r, 'valid_from'),
     validTo: optStr(r, 'valid_to'),
     onRequest: bool(r, 'on_request'),
-    printed: parsePrinted(json(r, 'printed')),
   };
 }
 
@@ -1436,11 +1440,13 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       get: (id) => one('SELECT * FROM documents WHERE id = ?', [id], toDocument),
       listByPerson: (personId) =>
         many('SELECT * FROM documents WHERE person_id = ? ORDER BY issued_on, id', [personId], toDocument),
+      // Only columns of documents_person: the lookup never touches the table (decision 0163).
       latestForQualification: (personId, qualificationId) =>
         one(
-          'SELECT * FROM documents WHERE person_id = ? AND qualification_id = ? ORDER BY issued_on DESC, id LIMIT 1',
+          'SELECT id, person_id, qualification_id, insurer_number, kind, issued_on, valid_from, valid_to, on_request ' +
+            'FROM documents WHERE person_id = ? AND qualification_id = ? ORDER BY issued_on DESC, id LIMIT 1',
           [personId, qualificationId],
-          toDocument,
+          toDocumentValidity,
         ),
       listByInsurer: (insurerNumber, fromOn, toOn, page) =>
         many(
