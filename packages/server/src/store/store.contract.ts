@@ -1107,7 +1107,23 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
           completedAt: null,
         };
         await store.bulkJobs.create(job);
-        expect(await store.bulkJobs.listQueued(10)).toEqual([job]);
+        expect(await store.bulkJobs.listClaimable(10, '2025-10-01T00:00:30.000Z')).toEqual([job]);
+        // One worker at a time (decision 0164): a claim holds until its lease runs out, or its owner renews it.
+        expect(
+          await store.bulkJobs.claim('R0000000001', 'w1', '2025-10-01T00:00:30.000Z', '2025-10-01T00:01:00.000Z'),
+        ).toBe(true);
+        expect((await store.bulkJobs.get('R0000000001'))?.status).toBe('processing');
+        expect(
+          await store.bulkJobs.claim('R0000000001', 'w2', '2025-10-01T00:00:40.000Z', '2025-10-01T00:01:10.000Z'),
+        ).toBe(false);
+        expect(await store.bulkJobs.listClaimable(10, '2025-10-01T00:00:40.000Z')).toEqual([]);
+        expect(
+          await store.bulkJobs.claim('R0000000001', 'w1', '2025-10-01T00:00:50.000Z', '2025-10-01T00:01:20.000Z'),
+        ).toBe(true);
+        expect(await store.bulkJobs.listClaimable(10, '2025-10-01T00:01:30.000Z')).toHaveLength(1);
+        expect(
+          await store.bulkJobs.claim('R0000000001', 'w2', '2025-10-01T00:01:30.000Z', '2025-10-01T00:02:00.000Z'),
+        ).toBe(true);
         const units = job.units.map((u) => ({
           ...u,
           result: {
@@ -1125,7 +1141,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
           completedAt: '2025-10-01T00:01:00.000Z',
         });
         expect(done).toEqual({ ...job, status: 'done', units, completedAt: '2025-10-01T00:01:00.000Z' });
-        expect(await store.bulkJobs.listQueued(10)).toEqual([]);
+        expect(await store.bulkJobs.listClaimable(10, '2025-10-01T00:05:00.000Z')).toEqual([]);
         expect(await store.bulkJobs.listByInstitution('1311111111', 10)).toHaveLength(1);
       });
 

@@ -900,13 +900,19 @@ export interface ReferenceNumberRepository {
 export interface BulkJobRepository {
   create(job: BulkConfirmationJob): Promise<BulkConfirmationJob>;
   get(receptionNumber: string): Promise<BulkConfirmationJob | null>;
+  /** Sets the status (and units, completion); `leaseUntil` extends the claimant's lease while it works. */
   update(
     receptionNumber: string,
-    patch: { status: BulkJobStatus; units?: BulkConfirmationUnit[]; completedAt?: string | null },
+    patch: { status: BulkJobStatus; units?: BulkConfirmationUnit[]; completedAt?: string | null; leaseUntil?: string },
   ): Promise<BulkConfirmationJob | null>;
   listByInstitution(institutionCode: string, limit: number): Promise<BulkConfirmationJob[]>;
-  /** Oldest queued jobs first (the worker). */
-  listQueued(limit: number): Promise<BulkConfirmationJob[]>;
+  /** Jobs a worker may claim at `now`, oldest first: queued, or processing under a lease that has run out. */
+  listClaimable(limit: number, now: string): Promise<BulkConfirmationJob[]>;
+  /**
+   * Claims a job for `owner` until `leaseUntil` (status `processing`): true when it was queued, its lease had run
+   * out at `now`, or `owner` holds it already; false when another worker holds it (decision 0164).
+   */
+  claim(receptionNumber: string, owner: string, now: string, leaseUntil: string): Promise<boolean>;
 }
 
 /**

@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ServerContext } from '../../context.js';
 import type { BulkConfirmationJob } from '../../store/types.js';
 import { answerBulkUnit } from './bulkConfirmation.js';
 import type { OqsDeps } from './deps.js';
+
+/** How long a claim on a job lasts without news from its worker (renewed after every chunk; decision 0164). */
+const LEASE_MS = 30_000;
 
 /** Tuning of the 一括照会 worker. */
 export interface BulkWorkerOptions {
@@ -20,9 +24,11 @@ export interface BulkWorkerOptions {
  * The background worker of 一括照会 in the server process (decision 0100). It takes queued jobs oldest first and
  * answers their units in chunks: each chunk's confirmations run together, the answers are saved into the job
  * (a checkpoint), and the worker yields to the event loop before the next chunk, so a 10,000-person upload never
- * holds the loop for more than one chunk. A job stays `queued` until its last unit is answered and only then
- * becomes `done`, so after a restart `listQueued` finds unfinished jobs again and the worker resumes at the
- * first unanswered unit (units answered after the last checkpoint are answered again: at least once).
+ * holds the loop for more than one chunk. A worker first claims a job with a lease (status `processing`), renewed
+ * at each checkpoint, so several servers on one database never answer the same job at once (decision 0164); a
+ * worker that stops hands its job back (`queued`), and one that died loses it when the lease runs out. Either way
+ * the next worker resumes at the first unanswered unit (units answered after the last checkpoint are answered
+ * again: at least once).
  */
 export class BulkWorker {
   private readonly chunkSize: number;
@@ -33,6 +39,8 @@ export class BulkWorker {
   private pass: Promise<number> | null = null;
   private again = false;
   private stopping = false;
+  /** This worker's name on the jobs it claims. */
+  private readonly owner = randomUUID();
 
   constructor(
     private readonly deps: OqsDeps,
@@ -115,7 +123,8 @@ export class BulkWorker {
   private async drainQueue(): Promise<number> {
     let answered = 0;
     for (;;) {
-      const jobs = await this.deps.ctx.store.bulkJobs.listQueued(this.batchJobs);
+      const store = this.deps.ctx.store;
+      const jobs = await store.bulkJobs.listClaimable(this.batchJobs, this.deps.ctx.clock.now().toISOString());
       if (jobs.length === 0) {
         return answered;
       }
@@ -123,9 +132,16 @@ export class BulkWorker {
         if (this.stopping) {
           return answered;
         }
-        answered += await this.processJob(job);
+        const now = this.deps.ctx.clock.now();
+        if (await store.bulkJobs.claim(job.receptionNumber, this.owner, now.toISOString(), this.leaseFrom(now))) {
+          answered += await this.processJob(job);
+        }
       }
     }
+  }
+
+  private leaseFrom(now: Date): string {
+    return new Date(now.getTime() + LEASE_MS).toISOString();
   }
 
   private async processJob(job: BulkConfirmationJob): Promise<number> {
@@ -146,7 +162,13 @@ export class BulkWorker {
         answered += pending.length;
         const last = start + this.chunkSize >= units.length;
         if (!last) {
-          await store.bulkJobs.update(job.receptionNumber, { status: 'queued', units });
+          // A checkpoint: the answers so far, and a fresh lease — or the job handed back when stopping.
+          await store.bulkJobs.update(
+            job.receptionNumber,
+            this.stopping
+              ? { status: 'queued', units }
+              : { status: 'processing', units, leaseUntil: this.leaseFrom(this.deps.ctx.clock.now()) },
+          );
           if (this.stopping) {
             return answered;
           }

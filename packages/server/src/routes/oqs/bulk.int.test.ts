@@ -68,6 +68,14 @@ async function poll(receptionNumber: string, auth = token): Promise<ReturnType<t
   return { status: res.statusCode, body: res.json(), retryAfter: res.headers['retry-after'] };
 }
 
+/** What a worker of another (test) process needs: this server's store and clock, an audit sink that keeps nothing. */
+function workerDeps(): ConstructorParameters<typeof BulkWorker>[0] {
+  return {
+    ctx: server.ctx,
+    audit: { append: (e) => Promise.resolve({ ...e, seq: 0, at: '', prevHash: '', hash: '' }) },
+  };
+}
+
 describe('一括照会 upload and poll (oqs-interface.md §4)', () => {
   it('answers the upload with a 受付番号 and SegmentOfResult 2 until the worker has processed the job', async () => {
     const a = await seedMember(server);
@@ -303,10 +311,7 @@ describe('一括照会 worker (decision 0100)', () => {
         : u,
     );
     await server.ctx.store.bulkJobs.update(receptionNumber, { status: 'queued', units: answered });
-    const fresh = new BulkWorker({
-      ctx: server.ctx,
-      audit: { append: (e) => Promise.resolve({ ...e, seq: 0, at: '', prevHash: '', hash: '' }) },
-    });
+    const fresh = new BulkWorker(workerDeps());
     expect(await fresh.runOnce()).toBe(1);
     const { body } = await poll(receptionNumber);
     expect(body.messageHeader.numberOfNormalProcessing).toBe('2');
@@ -335,13 +340,64 @@ describe('一括照会 worker (decision 0100)', () => {
       saves.push(patch.units?.filter((u) => u.result !== null).length ?? -1);
       return update(rn, patch);
     };
-    const worker = new BulkWorker(
-      { ctx: server.ctx, audit: { append: (e) => Promise.resolve({ ...e, seq: 0, at: '', prevHash: '', hash: '' }) } },
-      { chunkSize: 10 },
-    );
+    const worker = new BulkWorker(workerDeps(), { chunkSize: 10 });
     await worker.runOnce();
     expect(saves).toEqual([10, 20, 25]);
     const { body } = await poll(receptionNumber);
     expect(body.messageHeader.numberOfProcessingResult).toBe('25');
+  });
+
+  it('two workers on one database never answer the same job twice (decision 0164)', async () => {
+    const a = await seedMember(server);
+    const info = {
+      insurerNumber: a.keys.insurerNumber,
+      insuredCardSymbol: '1234',
+      insuredIdentificationNumber: a.keys.number,
+      insuredBranchNumber: '00',
+      birthdate: '19700506',
+    };
+    const jobs = await Promise.all([
+      upload(uploadJson(Array.from({ length: 12 }, () => info))),
+      upload(uploadJson(Array.from({ length: 12 }, () => info))),
+    ]);
+    // Two servers' workers, each with its own claim, working at the same time in small chunks.
+    const first = new BulkWorker(workerDeps(), { chunkSize: 3 });
+    const second = new BulkWorker(workerDeps(), { chunkSize: 3 });
+    const [x, y] = await Promise.all([first.runOnce(), second.runOnce()]);
+    expect(x + y).toBe(24);
+    const rows = await server.ctx.store.confirmations.listByInstitution(
+      code,
+      '2026-01-01T00:00:00Z',
+      '2027-01-01T00:00:00Z',
+    );
+    expect(rows.filter((r) => r.method === 'bulk')).toHaveLength(24);
+    for (const receptionNumber of jobs) {
+      expect((await server.ctx.store.bulkJobs.get(receptionNumber))?.status).toBe('done');
+    }
+  });
+
+  it('takes over the job of a worker that died once its lease has run out (decision 0164)', async () => {
+    const a = await seedMember(server);
+    const receptionNumber = await upload(
+      uploadJson([
+        {
+          insurerNumber: a.keys.insurerNumber,
+          insuredCardSymbol: '1234',
+          insuredIdentificationNumber: a.keys.number,
+          insuredBranchNumber: '00',
+          birthdate: '19700506',
+        },
+      ]),
+    );
+    const now = server.clock.now();
+    const leaseUntil = new Date(now.getTime() + 30_000).toISOString();
+    expect(await server.ctx.store.bulkJobs.claim(receptionNumber, 'dead-server', now.toISOString(), leaseUntil)).toBe(
+      true,
+    );
+    const worker = new BulkWorker(workerDeps());
+    expect(await worker.runOnce()).toBe(0);
+    server.clock.advance(31_000);
+    expect(await worker.runOnce()).toBe(1);
+    expect((await server.ctx.store.bulkJobs.get(receptionNumber))?.status).toBe('done');
   });
 });

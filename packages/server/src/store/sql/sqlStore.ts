@@ -1988,6 +1988,10 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           sets.push('completed_at = ?');
           values.push(patch.completedAt);
         }
+        if (patch.leaseUntil !== undefined) {
+          sets.push('lease_until = ?');
+          values.push(patch.leaseUntil);
+        }
         await ex().run(`UPDATE bulk_confirmation_jobs SET ${sets.join(', ')} WHERE reception_number = ?`, [
           ...values,
           n,
@@ -2000,12 +2004,22 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           [code, limit],
           toJob,
         ),
-      listQueued: (limit) =>
+      listClaimable: (limit, now) =>
         many(
-          "SELECT * FROM bulk_confirmation_jobs WHERE status = 'queued' ORDER BY requested_at, reception_number LIMIT ?",
-          [limit],
+          "SELECT * FROM bulk_confirmation_jobs WHERE status = 'queued' OR (status = 'processing' AND lease_until < ?) " +
+            'ORDER BY requested_at, reception_number LIMIT ?',
+          [now, limit],
           toJob,
         ),
+      async claim(n, owner, now, leaseUntil) {
+        const changed = await ex().run(
+          "UPDATE bulk_confirmation_jobs SET status = 'processing', lease_owner = ?, lease_until = ? " +
+            "WHERE reception_number = ? AND (status = 'queued' OR " +
+            "(status = 'processing' AND (lease_owner = ? OR lease_until IS NULL OR lease_until < ?)))",
+          [owner, leaseUntil, n, owner, now],
+        );
+        return changed === 1;
+      },
     },
 
     stats: {
