@@ -16,6 +16,7 @@ import {
 } from '../../formats/oqs-xml/index.js';
 import { AppError } from '../../http/errors.js';
 import type { RouteDeps } from '../deps.js';
+import { receptionNumberOf } from './xmlBody.js';
 
 /*
  * The OQS message endpoints of 一括照会 (and the wire helpers the 照会番号 and 医療情報 endpoints share). Every
@@ -309,12 +310,7 @@ export function registerBulkRoutes(app: App, deps: RouteDeps): void {
       },
       async (request, reply) => {
         const principal = await deps.auth.require(request, 'institution');
-        const params: unknown = request.params;
-        const receptionNumber: unknown =
-          typeof params === 'object' && params !== null ? Reflect.get(params, 'receptionNumber') : undefined;
-        if (typeof receptionNumber !== 'string' || receptionNumber.length > 30) {
-          throw new OqsError('bulkUnknown');
-        }
+        const receptionNumber = receptionNumberOf(request.params);
         const answer = await handleBulkResult(
           deps,
           principal.institutionCode,

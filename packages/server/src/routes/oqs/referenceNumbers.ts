@@ -5,10 +5,10 @@ import {
   handleBulkReferenceNumberResult,
   handleReferenceNumberRegistration,
 } from '../../commands/oqs/referenceNumber.js';
-import { OqsError } from '../../formats/errors.js';
 import { ErrorResponse, MESSAGES } from '../../formats/schemas.js';
 import type { RouteDeps } from '../deps.js';
 import { messageRoutes, prepareOqsScope } from './bulk.js';
+import { receptionNumberOf } from './xmlBody.js';
 
 /**
  * 照会番号登録 endpoints (oqs-interface.md §5): single (OQSsiimm01req), bulk (OQSmuimm01req → 受付番号) and the
@@ -55,12 +55,7 @@ export function registerReferenceNumberRoutes(app: App, deps: RouteDeps): void {
       },
       async (request, reply) => {
         const principal = await deps.auth.require(request, 'institution');
-        const params: unknown = request.params;
-        const receptionNumber: unknown =
-          typeof params === 'object' && params !== null ? Reflect.get(params, 'receptionNumber') : undefined;
-        if (typeof receptionNumber !== 'string' || receptionNumber.length > 30) {
-          throw new OqsError('bulkUnknown');
-        }
+        const receptionNumber = receptionNumberOf(request.params);
         const answer = await handleBulkReferenceNumberResult(
           deps,
           principal.institutionCode,
