@@ -1,12 +1,14 @@
 /**
  * The simulated year and the statistics over it (issue 9, "Must show"):
  * - `simulate_year_seconds` / `simulate_year_peak_mb`: `onshi simulate` of 2025-01…2025-12 over a seeded SQLite
- *   database of ctx.people people (wall time; peak resident memory sampled while it runs).
+ *   database of ctx.people people, in a child process (bench/load/simulateYear.ts): wall time, and that process's peak
+ *   resident memory (its own high-water mark, not the bench runner's).
  * - `stats_by_branch_ms` / `stats_by_month_ms`: answering 利用率（全体） by branch for 2025-10 and by month for the year
  *   from the aggregates (median of 5). Target: each under 1,000 ms.
  * The seeded database is reused: bench/suites/store.ts's `store/seed.db` when it holds ctx.people people, else this
  * suite's own cached `stats/seed-<people>.db`; the simulation runs on a copy, so the cache stays unsimulated.
  */
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FixedClock } from '@onshi/core';
@@ -14,9 +16,10 @@ import type { BenchContext } from '../run.js';
 import { openContext } from '../../packages/cli/src/context.js';
 import { seedPopulation } from '../../packages/cli/src/seed/seedPopulation.js';
 import { statsByBranch, statsByMonth } from '../../packages/server/src/commands/stats/readStatistics.js';
-import { simulate } from '../../packages/server/src/simulation/simulate.js';
+import type { SimulateYearResult } from '../load/simulateYear.js';
 
 const AS_OF = '2026-04-01';
+const HERE = import.meta.dirname;
 const SUFFIXES = ['', '-wal', '-shm', '.secrets.json'];
 
 function remove(db: string): void {
@@ -92,34 +95,39 @@ export async function run(ctx: BenchContext): Promise<void> {
       copyFileSync(`${source}${suffix}`, `${db}${suffix}`);
     }
   }
+  // The simulation runs in a child process: its peak memory is its own (decision 0165).
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(HERE, '..', 'load', 'simulateYear.ts'), db, '2025-01', '2025-12', AS_OF],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let last = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    for (const line of chunk.split('\n')) {
+      if (line.startsWith('{')) {
+        last = line;
+      } else if (line.trim() !== '') {
+        console.log(line);
+      }
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0 || last === '') {
+    throw new Error(`the simulated year failed (exit code ${String(code)})`);
+  }
+  const result = JSON.parse(last) as SimulateYearResult;
+  ctx.record('simulate_year_seconds', Number(result.seconds.toFixed(2)));
+  ctx.record('simulate_year_peak_mb', result.peakMb);
+  const counts = result.counts;
+  console.log(
+    `  simulate: ${String(counts.confirmations)} confirmations (${String(counts.cardConfirmations)} by card), ` +
+      `${String(counts.claims)} claims, ${String(counts.records)} clinical records, ${String(counts.consents)} consents`,
+  );
   const year = await openContext(db, new FixedClock(`${AS_OF}T00:00:00Z`));
   try {
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }, 100);
-    const started = performance.now();
-    let nextReport = 100_000;
-    const counts = await simulate(year.store, {
-      from: '2025-01',
-      to: '2025-12',
-      seed: 1,
-      onProgress: (done) => {
-        peak = Math.max(peak, process.memoryUsage().rss);
-        if (done >= nextReport) {
-          console.log(`  simulate: ${String(done)} people, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-          nextReport += 100_000;
-        }
-      },
-    }).finally(() => {
-      clearInterval(sampler);
-    });
-    ctx.record('simulate_year_seconds', Number(((performance.now() - started) / 1000).toFixed(2)));
-    ctx.record('simulate_year_peak_mb', Math.round(peak / 1e6));
-    console.log(
-      `  simulate: ${String(counts.confirmations)} confirmations (${String(counts.cardConfirmations)} by card), ` +
-        `${String(counts.claims)} claims, ${String(counts.records)} clinical records, ${String(counts.consents)} consents`,
-    );
     ctx.record(
       'stats_by_branch_ms',
       await timed(() =>
