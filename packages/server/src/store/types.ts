@@ -268,6 +268,9 @@ export interface PrintedFields {
   limitCategoryEffectiveOn?: string | null;
   longTermOn?: string | null;
   specificDiseaseCategory?: SpecificDiseaseCategory | null;
+  /** 特定疾病の自己負担限度額 (yen): 10,000, or 20,000 for 人工透析 of a high-income member under 70; absent on
+   * documents printed before it was kept (then 10,000). */
+  specificDiseaseSelfPayLimit?: number | null;
   individualNumberLast4?: string | null;
   /** お問い合わせ番号. */
   inquiryNumber?: string | null;

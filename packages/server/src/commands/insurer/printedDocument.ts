@@ -25,6 +25,16 @@ import { allowedRates, isSeventyOrOver } from './ageRules.js';
 import { INSURER_ERRORS } from './errors.js';
 import { documentSchemeOf, rateSchemeOf } from './schemes.js';
 
+/**
+ * The 特定疾病 as the certificate's small box prints it (the OQSCD013 names are too long for it): the condition the
+ * 特定疾病療養受療証 is known by, followed by the self-pay limit.
+ */
+const SPECIFIC_DISEASE_PRINT_LABELS: Readonly<Record<string, string>> = {
+  '1': '人工透析',
+  '2': '血友病',
+  '3': '血液製剤由来HIV',
+};
+
 /** The QR code on the お知らせ leads to マイナポータル (seed 003); no personal data in the payload. */
 export const PORTAL_URL = 'https://myna.go.jp/';
 
@@ -116,6 +126,7 @@ export async function printedFieldsFor(
     limitCategoryEffectiveOn: attrs.limitCategory?.validFrom ?? null,
     longTermOn: attrs.limitCategory?.longTermOn ?? null,
     specificDiseaseCategory: disease?.diseaseCategory ?? null,
+    specificDiseaseSelfPayLimit: disease?.selfPayLimit ?? null,
     individualNumberLast4,
     inquiryNumber:
       kind === 'qualificationNotice' ? inquiryNumberFor(insurer.insurerNumber, issuedOn, input.documentId) : null,
@@ -179,7 +190,8 @@ export function documentRequestFor(doc: IssuedDocument, insurer: Insurer, q: Qua
   const diseaseLabel =
     p.specificDiseaseCategory === null || p.specificDiseaseCategory === undefined
       ? undefined
-      : oqsCodeLabel('specificDisease', p.specificDiseaseCategory)?.ja;
+      : (SPECIFIC_DISEASE_PRINT_LABELS[p.specificDiseaseCategory] ??
+        oqsCodeLabel('specificDisease', p.specificDiseaseCategory)?.ja);
   const data = {
     ...base,
     relationship: q.relationship,
@@ -200,7 +212,9 @@ export function documentRequestFor(doc: IssuedDocument, insurer: Insurer, q: Qua
           },
         }),
     ...(p.longTermOn === null || p.longTermOn === undefined ? {} : { longTermOn: p.longTermOn }),
-    ...(diseaseLabel === undefined ? {} : { specificDisease: { label: diseaseLabel, selfPayLimit: 10_000 } }),
+    ...(diseaseLabel === undefined
+      ? {}
+      : { specificDisease: { label: diseaseLabel, selfPayLimit: p.specificDiseaseSelfPayLimit ?? 10_000 } }),
   };
   return { kind: 'eligibilityCertificate', data, fileStem: `certificate-${doc.id}` };
 }

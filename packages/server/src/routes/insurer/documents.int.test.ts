@@ -109,6 +109,24 @@ describe('資格確認書 (rules.md §5 [S29]; documents-and-screens.md §1)', (
     expect(rows.filter((r) => r.outcome === 'refused').map((r) => r.action)).toEqual(['insurer.document.print']);
   });
 
+  it('prints the 特定疾病 with the self-pay limit the insurer recorded: 人工透析 20,000円 (§1.2 [P5][P9])', async () => {
+    const id = await enrolInsured(server, tokyo, { number: '1' });
+    const disease = await post(server, tokyo, `/insurer/v1/members/${id}/attributes`, {
+      kind: 'specificDisease',
+      diseaseCategory: '1',
+      selfPayLimit: 20000,
+      validFrom: '2024-04-01',
+    });
+    expect(disease.status).toBe(201);
+    const issued = await post(server, tokyo, `/insurer/v1/members/${id}/documents`, {
+      kind: 'eligibilityCertificate',
+      validTo: '2027-03-31',
+    });
+    const text = await textOf((await pdf(tokyo, String(issued.body.pdf))).bytes);
+    expect(text).toContain('人工透析 20,000円');
+    expect(text).not.toContain('10,000円');
+  });
+
   it('refuses a document for a member whose qualification is lost', async () => {
     const id = await enrolInsured(server, tokyo, { number: '1' });
     await post(server, tokyo, `/insurer/v1/members/${id}/loss`, { lostOn: '2026-01-01', lossReason: '99' });

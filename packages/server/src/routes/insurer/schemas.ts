@@ -286,6 +286,7 @@ export const PrintedFields = Type.Object({
   limitCategoryEffectiveOn: opt(IsoDate),
   longTermOn: opt(IsoDate),
   specificDiseaseCategory: opt(DiseaseCategory),
+  specificDiseaseSelfPayLimit: opt(Type.Integer({ minimum: 1 })),
   individualNumberLast4: opt(Type.String()),
   inquiryNumber: opt(Type.String()),
 });

@@ -218,6 +218,9 @@ function parsePrinted(value: unknown): PrintedFields {
         ? null
         : code(value.specificDiseaseCategory, 'specificDisease', 'printed.specificDiseaseCategory');
   }
+  if (value.specificDiseaseSelfPayLimit !== undefined) {
+    p.specificDiseaseSelfPayLimit = jOptNum(value, 'specificDiseaseSelfPayLimit');
+  }
   for (const k of [
     'copayRateEffectiveOn',
     'copayRateText',
