@@ -169,4 +169,44 @@ describe('citizen portal in the browser (issue 8)', () => {
     await screenshot(page, 'portal-expenses');
     await page.close();
   });
+
+  it('代理人: invite with a code, the proxy accepts with their own card and sees the principal’s pages until removed', async () => {
+    const principal = await openPortal();
+    await login(principal, 'pinHappy', WALLET_PIN);
+    await principal.getByRole('button', { name: '代理人', exact: true }).click();
+    await principal.locator('[data-screen="portal-proxies"]').waitFor();
+    await principal.getByRole('button', { name: /代理人を招待する/ }).click();
+    const shown = principal.locator('[data-invitation-code]');
+    await shown.waitFor();
+    const code = (await shown.getAttribute('data-invitation-code')) ?? '';
+    expect(code.length).toBeGreaterThanOrEqual(8);
+
+    const proxy = await openPortal();
+    await login(proxy, 'faceHappy', WALLET_PIN);
+    await proxy.getByRole('button', { name: '代理人', exact: true }).click();
+    await proxy.locator('input[name="invitation"]').fill(code);
+    await proxy.getByRole('button', { name: '代理人になる' }).click();
+    await seen(proxy.getByRole('status'), '山田 花子 さんの代理人になりました');
+    await proxy.getByRole('button', { name: '山田 花子 さんの情報を見る' }).click();
+    await seen(proxy.locator('.acting'), '山田 花子 さんの代理で表示しています');
+    await proxy.getByRole('button', { name: 'わたしの情報' }).click();
+    await seen(proxy.locator('dl'), '山田 花子');
+    expect(await seriousViolations(proxy)).toEqual([]);
+    await screenshot(proxy, 'portal-acting-for');
+
+    await principal.getByRole('button', { name: '資格情報・保険証利用登録' }).click();
+    await principal.getByRole('button', { name: '代理人', exact: true }).click();
+    await seen(principal.locator('ul.proxies li'), '佐藤 一郎');
+    await principal.getByRole('button', { name: '代理人から外す' }).click();
+    await seen(principal.getByRole('status'), '佐藤 一郎 さんを代理人から外しました');
+
+    // The grant is checked on every request: the proxy's next read is refused at once.
+    await proxy.getByRole('button', { name: '受診時の持ち物' }).click();
+    await proxy.getByRole('alert').waitFor();
+    await proxy.getByRole('button', { name: '自分の情報に戻る' }).click();
+    await proxy.getByRole('button', { name: 'わたしの情報' }).click();
+    await seen(proxy.locator('dl'), '佐藤 一郎');
+    await principal.close();
+    await proxy.close();
+  });
 });

@@ -65,12 +65,19 @@ function errorOf(status: number, body: unknown): ApiError {
 }
 
 /** One JSON call; a coded error becomes an ApiError. */
-export async function call<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers: {
+        ...headers,
         authorization: `Bearer ${token}`,
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },

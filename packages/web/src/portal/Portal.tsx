@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import './portal.css';
 import { ApiError, call, type Bilingual } from '../api.js';
 import { bi, useLang } from '../i18n.js';
@@ -9,6 +9,9 @@ import type {
   MedicalExpenses,
   MyInformation,
   Notice,
+  Proxies,
+  ProxyGrant,
+  ProxyInvitation,
   Qualifications,
   RegistrationStatus,
   Unregistration,
@@ -21,7 +24,7 @@ import type {
  * Japanese first, an English switch, large readable text. In the demo the server holds the wallet's chips.
  */
 
-type Tab = 'qualification' | 'myInformation' | 'expenses' | 'history' | 'notices' | 'bring';
+type Tab = 'qualification' | 'myInformation' | 'expenses' | 'history' | 'notices' | 'bring' | 'proxies';
 
 const TABS: { id: Tab; label: Bilingual }[] = [
   { id: 'qualification', label: bi('資格情報・保険証利用登録', 'Qualification & registration') },
@@ -30,7 +33,18 @@ const TABS: { id: Tab; label: Bilingual }[] = [
   { id: 'history', label: bi('やり取り履歴', 'Access history') },
   { id: 'notices', label: bi('お知らせ', 'Notices') },
   { id: 'bring', label: bi('受診時の持ち物', 'What to bring') },
+  { id: 'proxies', label: bi('代理人', 'Proxies') },
 ];
+
+/**
+ * The proxy grant the screens act under (代理人: the logged-in person sees the principal's pages), or null for
+ * oneself. The server reads it from the `onshi-acting-for` header and checks the grant on every request.
+ */
+const ActingFor = createContext<string | null>(null);
+
+function actingHeaders(grantId: string | null): Record<string, string> {
+  return grantId === null ? {} : { 'onshi-acting-for': grantId };
+}
 
 function LangSwitch() {
   const { lang, setLang } = useLang();
@@ -60,8 +74,8 @@ function Problem({ error }: { error: ApiError | string | null }) {
 }
 
 /** Downloads a file from an authenticated endpoint (the file name comes from Content-Disposition). */
-async function download(token: string, path: string, fallbackName: string): Promise<void> {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+async function download(token: string, path: string, fallbackName: string, acting: string | null): Promise<void> {
+  const response = await fetch(path, { headers: { ...actingHeaders(acting), authorization: `Bearer ${token}` } });
   if (!response.ok) {
     throw new ApiError(response.status, 'DOWNLOAD', { ja: 'ダウンロードできませんでした', en: 'Download failed' });
   }
@@ -179,9 +193,10 @@ function useLoad<T>(token: string, path: string, initial: T | null = null): Load
   const [data, setData] = useState<T | null>(initial);
   const [error, setError] = useState<ApiError | null>(null);
   const [tick, setTick] = useState(0);
+  const acting = useContext(ActingFor);
   useEffect(() => {
     let live = true;
-    call<T>(token, 'GET', path).then(
+    call<T>(token, 'GET', path, undefined, actingHeaders(acting)).then(
       (d) => {
         if (live) {
           setData(d);
@@ -197,7 +212,7 @@ function useLoad<T>(token: string, path: string, initial: T | null = null): Load
     return () => {
       live = false;
     };
-  }, [token, path, tick]);
+  }, [token, path, tick, acting]);
   return {
     data,
     error,
@@ -218,10 +233,11 @@ function QualificationTab({ token }: { token: string }) {
   const [terms, setTerms] = useState(false);
   const [result, setResult] = useState<Bilingual | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const acting = useContext(ActingFor);
   const act = async (path: string, body: unknown) => {
     setError(null);
     try {
-      const r = await call<RegistrationStatus | Unregistration>(token, 'POST', path, body);
+      const r = await call<RegistrationStatus | Unregistration>(token, 'POST', path, body, actingHeaders(acting));
       setResult('status' in r ? r.message : r.message);
       status.reload();
     } catch (e) {
@@ -302,6 +318,7 @@ function QualificationTab({ token }: { token: string }) {
 
 function MyInformationTab({ token }: { token: string }) {
   const { t } = useLang();
+  const acting = useContext(ActingFor);
   const info = useLoad<MyInformation>(token, '/portal/v1/my-information');
   const [error, setError] = useState<ApiError | null>(null);
   return (
@@ -323,7 +340,7 @@ function MyInformationTab({ token }: { token: string }) {
             type="button"
             className="primary"
             onClick={() => {
-              download(token, '/portal/v1/my-information.pdf', 'my-information.pdf').catch((e: unknown) => {
+              download(token, '/portal/v1/my-information.pdf', 'my-information.pdf', acting).catch((e: unknown) => {
                 setError(e instanceof ApiError ? e : null);
               });
             }}
@@ -341,8 +358,9 @@ function ExpensesTab({ token }: { token: string }) {
   const [year, setYear] = useState(2025);
   const data = useLoad<MedicalExpenses>(token, `/portal/v1/medical-expenses?year=${String(year)}`);
   const [error, setError] = useState<ApiError | null>(null);
+  const acting = useContext(ActingFor);
   const get = (path: string, name: string) => {
-    download(token, path, name).catch((e: unknown) => {
+    download(token, path, name, acting).catch((e: unknown) => {
       setError(e instanceof ApiError ? e : null);
     });
   };
@@ -488,50 +506,227 @@ function BringTab({ token }: { token: string }) {
   );
 }
 
+function when(at: string): string {
+  return new Intl.DateTimeFormat('ja-JP', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(
+    new Date(at),
+  );
+}
+
+/**
+ * 代理人 (issue 8): invite a proxy (a code for 24 hours that the proxy enters after logging in with their own card),
+ * remove one at once, accept an invitation, and open the pages of a person one acts for. Always the logged-in
+ * person's own grants, whoever the other tabs show.
+ */
+function ProxiesTab({ token, onActFor }: { token: string; onActFor: (grant: ProxyGrant) => void }) {
+  const { t } = useLang();
+  const [tick, setTick] = useState(0);
+  const [proxies, setProxies] = useState<Proxies | null>(null);
+  const [invitation, setInvitation] = useState<ProxyInvitation | null>(null);
+  const [code, setCode] = useState('');
+  const [done, setDone] = useState<Bilingual | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    let live = true;
+    call<Proxies>(token, 'GET', '/portal/v1/proxies').then(
+      (p) => {
+        if (live) {
+          setProxies(p);
+        }
+      },
+      (e: unknown) => {
+        if (live) {
+          setError(e instanceof ApiError ? e : null);
+        }
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [token, tick]);
+  const run = async (fn: () => Promise<Bilingual | null>) => {
+    setError(null);
+    setDone(null);
+    try {
+      setDone(await fn());
+      setTick((n) => n + 1);
+    } catch (e) {
+      setError(e instanceof ApiError ? e : null);
+    }
+  };
+  const active = (grants: ProxyGrant[] | undefined) => (grants ?? []).filter((g) => g.revokedAt === null);
+  return (
+    <section data-screen="portal-proxies">
+      <h2>{t(bi('代理人', 'Proxies'))}</h2>
+      <Problem error={error} />
+      {done !== null ? (
+        <p className="status registered" role="status">
+          {t(done)}
+        </p>
+      ) : null}
+      <h3>{t(bi('わたしの代理人', 'My proxies'))}</h3>
+      {active(proxies?.myProxies).length === 0 ? <p>{t(bi('代理人はいません', 'No proxies'))}</p> : null}
+      <ul className="proxies">
+        {active(proxies?.myProxies).map((g) => (
+          <li key={g.grantId}>
+            <strong>{g.otherName}</strong> （{when(g.grantedAt)}〜）{' '}
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                void run(async () => {
+                  await call(token, 'DELETE', `/portal/v1/proxies/${encodeURIComponent(g.grantId)}`);
+                  return bi(`${g.otherName} さんを代理人から外しました`, `${g.otherName} is no longer your proxy`);
+                });
+              }}
+            >
+              {t(bi('代理人から外す', 'Remove'))}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        className="primary"
+        onClick={() => {
+          void run(async () => {
+            setInvitation(await call<ProxyInvitation>(token, 'POST', '/portal/v1/proxies/invitations'));
+            return null;
+          });
+        }}
+      >
+        {t(bi('代理人を招待する（招待コードを発行）', 'Invite a proxy (get a code)'))}
+      </button>
+      {invitation !== null ? (
+        <p className="answer" data-invitation-code={invitation.code}>
+          {t(bi('招待コード', 'Invitation code'))}: <code>{invitation.code}</code>{' '}
+          {t(bi(`（${when(invitation.expiresAt)} まで有効）`, `(valid until ${when(invitation.expiresAt)})`))}
+        </p>
+      ) : null}
+      <h3>{t(bi('代理でご覧になる方', 'People you act for'))}</h3>
+      {active(proxies?.actingFor).length === 0 ? <p>{t(bi('いません', 'Nobody'))}</p> : null}
+      <ul className="proxies">
+        {active(proxies?.actingFor).map((g) => (
+          <li key={g.grantId}>
+            <strong>{g.otherName}</strong>{' '}
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                onActFor(g);
+              }}
+            >
+              {t(bi(`${g.otherName} さんの情報を見る`, `See ${g.otherName}'s pages`))}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            const grant = await call<ProxyGrant>(token, 'POST', '/portal/v1/proxies/acceptances', {
+              code: code.trim(),
+            });
+            setCode('');
+            return bi(`${grant.otherName} さんの代理人になりました`, `You are now ${grant.otherName}'s proxy`);
+          });
+        }}
+      >
+        <label className="row">
+          <span>{t(bi('受け取った招待コード', 'Invitation code you received'))}</span>
+          <input
+            name="invitation"
+            value={code}
+            autoComplete="off"
+            onChange={(e) => {
+              setCode(e.target.value);
+            }}
+          />
+        </label>
+        <button type="submit" className="primary" disabled={code.trim().length < 8}>
+          {t(bi('代理人になる', 'Become the proxy'))}
+        </button>
+      </form>
+    </section>
+  );
+}
+
 function Home({ token, onLogout }: { token: string; onLogout: () => void }) {
   const { t } = useLang();
   const [tab, setTab] = useState<Tab>('qualification');
+  const [acting, setActing] = useState<ProxyGrant | null>(null);
   const me = useLoad<{ nameKanji: string }>(token, '/portal/v1/me');
   return (
-    <main className="panel portal" data-screen="portal-home">
-      <div className="bar">
-        <span>マイナポータル (Onshi){me.data !== null ? ` — ${me.data.nameKanji}` : ''}</span>
-        <LangSwitch />
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            void call(token, 'POST', '/portal/v1/logout').finally(onLogout);
-          }}
-        >
-          {t(bi('ログアウト', 'Log out'))}
-        </button>
-      </div>
-      <nav aria-label={t(bi('メニュー', 'Menu'))}>
-        <ul className="choices tabs">
-          {TABS.map((x) => (
-            <li key={x.id}>
-              <button
-                type="button"
-                className={tab === x.id ? 'choice primary' : 'choice'}
-                aria-current={tab === x.id ? 'page' : undefined}
-                onClick={() => {
-                  setTab(x.id);
-                }}
-              >
-                {t(x.label)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      {tab === 'qualification' ? <QualificationTab token={token} /> : null}
-      {tab === 'myInformation' ? <MyInformationTab token={token} /> : null}
-      {tab === 'expenses' ? <ExpensesTab token={token} /> : null}
-      {tab === 'history' ? <HistoryTab token={token} /> : null}
-      {tab === 'notices' ? <NoticesTab token={token} /> : null}
-      {tab === 'bring' ? <BringTab token={token} /> : null}
-    </main>
+    <ActingFor.Provider value={acting?.grantId ?? null}>
+      <main className="panel portal" data-screen="portal-home">
+        <div className="bar">
+          <span>マイナポータル (Onshi){me.data !== null ? ` — ${me.data.nameKanji}` : ''}</span>
+          <LangSwitch />
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              void call(token, 'POST', '/portal/v1/logout').finally(onLogout);
+            }}
+          >
+            {t(bi('ログアウト', 'Log out'))}
+          </button>
+        </div>
+        {acting !== null ? (
+          <p className="notice acting" role="status" data-acting-for={acting.otherName}>
+            {t(
+              bi(
+                `${acting.otherName} さんの代理で表示しています`,
+                `Showing ${acting.otherName}'s pages as their proxy`,
+              ),
+            )}{' '}
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setActing(null);
+              }}
+            >
+              {t(bi('自分の情報に戻る', 'Back to my own pages'))}
+            </button>
+          </p>
+        ) : null}
+        <nav aria-label={t(bi('メニュー', 'Menu'))}>
+          <ul className="choices tabs">
+            {TABS.map((x) => (
+              <li key={x.id}>
+                <button
+                  type="button"
+                  className={tab === x.id ? 'choice primary' : 'choice'}
+                  aria-current={tab === x.id ? 'page' : undefined}
+                  onClick={() => {
+                    setTab(x.id);
+                  }}
+                >
+                  {t(x.label)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {tab === 'qualification' ? <QualificationTab token={token} /> : null}
+        {tab === 'myInformation' ? <MyInformationTab token={token} /> : null}
+        {tab === 'expenses' ? <ExpensesTab token={token} /> : null}
+        {tab === 'history' ? <HistoryTab token={token} /> : null}
+        {tab === 'notices' ? <NoticesTab token={token} /> : null}
+        {tab === 'bring' ? <BringTab token={token} /> : null}
+        {tab === 'proxies' ? (
+          <ProxiesTab
+            token={token}
+            onActFor={(grant) => {
+              setActing(grant);
+              setTab('qualification');
+            }}
+          />
+        ) : null}
+      </main>
+    </ActingFor.Provider>
   );
 }
 

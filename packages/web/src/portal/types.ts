@@ -74,3 +74,20 @@ export interface WhatToBring {
   date: string;
   answer: Bilingual;
 }
+/** A 代理人 grant as the portal lists it: the other person's name, when it began and ended. */
+export interface ProxyGrant {
+  grantId: string;
+  grantedAt: string;
+  revokedAt: string | null;
+  otherName: string;
+}
+export interface Proxies {
+  /** Who may act for me. */
+  myProxies: ProxyGrant[];
+  /** Whom I may act for. */
+  actingFor: ProxyGrant[];
+}
+export interface ProxyInvitation {
+  code: string;
+  expiresAt: string;
+}
