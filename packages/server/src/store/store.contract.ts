@@ -196,6 +196,16 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
             branch: null,
           }),
         ).toEqual([]);
+        // 枝番 unknown (rules.md §1.2 [S8]): every 枝番 under the 記号・番号, and none.
+        const noBranch = await member('p1', { branch: null });
+        const anyBranch = await store.qualifications.findMembersByKey({
+          insurerNumber: '01130012',
+          symbol: '1234',
+          number: '5678',
+          branch: null,
+          anyBranch: true,
+        });
+        expect(anyBranch.map((m) => m.qualification.id).sort()).toEqual([old.id, now.id, noBranch.id].sort());
       });
 
       it('answers the qualification in force as of a date: from acquiredOn, until the day before lostOn', async () => {

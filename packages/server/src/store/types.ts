@@ -658,13 +658,15 @@ export interface QualificationRepository {
   }): Promise<Qualification[]>;
   /**
    * `findByMemberKey` with each qualification's person, in one query (the confirmation-by-number hot path,
-   * decision 0134); a qualification whose person row is missing is left out.
+   * decision 0134); a qualification whose person row is missing is left out. With `anyBranch` the 枝番 is not known
+   * (a card printed before 枝番 existed, rules.md §1.2 [S8]): members under the 記号・番号 with any 枝番 or none.
    */
   findMembersByKey(key: {
     insurerNumber: string;
     symbol: string | null;
     number: string;
     branch: string | null;
+    anyBranch?: boolean;
   }): Promise<{ qualification: Qualification; person: Person }[]>;
   /** A person's qualifications, newest acquisition first. */
   findByPerson(personId: string): Promise<Qualification[]>;

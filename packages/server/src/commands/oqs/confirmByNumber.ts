@@ -55,7 +55,8 @@ function inForce(q: Qualification, date: string): boolean {
 }
 
 /**
- * Matches the search keys (width-folded member key, then birth date) and classifies the result as
+ * Matches the search keys (width-folded member key — any 枝番 when the search has none — then birth date) and
+ * classifies the result as
  * QualificationValidity (oqs-interface.md §8 OQSCD006, rules.md Appendix): 1 valid; 2 invalid (lost); 3 invalid but
  * the person has a newer qualification; 4 no match; 5 several persons match.
  */
@@ -64,12 +65,14 @@ export async function matchByNumber(
   searchInfo: QualificationConfirmSearchInfo,
   date: string,
 ): Promise<NumberMatch> {
-  // One query: the member key's qualifications with their persons (decision 0134).
+  // One query: the member key's qualifications with their persons (decision 0134). Without 枝番 (a card printed
+  // before 枝番 existed, rules.md §1.2 [S8]) every 枝番 under the 記号・番号 is a candidate; the birth date decides.
   const members = await repos.qualifications.findMembersByKey({
     insurerNumber: searchInfo.insurerNumber,
     symbol: searchInfo.insuredCardSymbol ?? null,
     number: searchInfo.insuredIdentificationNumber,
     branch: searchInfo.insuredBranchNumber ?? null,
+    anyBranch: searchInfo.insuredBranchNumber === undefined,
   });
   const birthDate = fromWireDate(searchInfo.birthdate);
   const persons = new Map<string, Person>();

@@ -139,6 +139,34 @@ describe('confirmation by number (issue 6; oqs-interface.md §3, §8 OQSCD006)',
     });
   });
 
+  it('without 枝番 (a card printed before 枝番, rules.md §1.2 [S8]) the birth date picks the family member', async () => {
+    await addMember(server.ctx, { branch: '00', nameKanji: '山田 太郎', birthDate: '1980-04-01' });
+    await addMember(server.ctx, {
+      branch: '01',
+      nameKanji: '山田 花子',
+      birthDate: '1982-09-09',
+      relationship: 'dependant',
+    });
+    const { insuredBranchNumber: _omit, ...withoutBranch } = YAMADA;
+    const json = (await confirm(searchBody({ ...withoutBranch, birthdate: '19820909' }))).json();
+    expect(json.messageBody).toMatchObject({
+      qualificationValidity: '1',
+      resultList: [{ name: '山田 花子', insuredBranchNumber: '01' }],
+    });
+    // Same-day twins under one 記号・番号 cannot be told apart without 枝番.
+    await addMember(server.ctx, {
+      branch: '02',
+      nameKanji: '山田 桜',
+      birthDate: '1982-09-09',
+      relationship: 'dependant',
+    });
+    const twins = (await confirm(searchBody({ ...withoutBranch, birthdate: '19820909' }))).json();
+    expect(twins.messageBody).toMatchObject({ qualificationValidity: '5' });
+    // With its 枝番 the same search is exact.
+    const exact = (await confirm(searchBody({ ...YAMADA, insuredBranchNumber: '02', birthdate: '19820909' }))).json();
+    expect(exact.messageBody).toMatchObject({ qualificationValidity: '1', resultList: [{ name: '山田 桜' }] });
+  });
+
   it('a 6-digit 国保 number sent space-padded to 8 matches, and is answered space-padded (oqs-interface.md §3)', async () => {
     await addMember(server.ctx, { insurerNumber: '138016', insurerName: '千代田区国民健康保険' });
     const json = (await confirm(searchBody({ ...YAMADA, insurerNumber: '  138016' }))).json();

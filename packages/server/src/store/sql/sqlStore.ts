@@ -918,6 +918,12 @@ function ofWidth(
   return rows;
 }
 
+/** The member keys of a 記号・番号 with no 枝番 and with each 枝番 00–99. */
+function anyBranchKeys(k: { insurerNumber: string; symbol: string | null; number: string }): string[] {
+  const none = memberKey({ ...k, branch: null });
+  return [none, ...Array.from({ length: 100 }, (_, i) => `${none}${String(i).padStart(2, '0')}`)];
+}
+
 /** Values per `IN (…)` list of a batched lookup (a power of two; both drivers take far more parameters). */
 const IN_LIST_MAX = 512;
 
@@ -1108,10 +1114,15 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
   }
 
   const Q_SELECT = `SELECT ${QUALIFICATION_COLS.join(', ')} FROM qualifications`;
-  const MEMBERS_SELECT =
+  const MEMBERS_FROM =
     `SELECT ${QUALIFICATION_COLS.map((c) => `q.${c}`).join(', ')}, ` +
     `${PERSON_COLS.map((c) => `p.${c} AS p_${c}`).join(', ')} ` +
-    'FROM qualifications q JOIN persons p ON p.id = q.person_id WHERE q.member_key = ? ORDER BY q.acquired_on DESC, q.id';
+    'FROM qualifications q JOIN persons p ON p.id = q.person_id ';
+  const MEMBERS_SELECT = `${MEMBERS_FROM}WHERE q.member_key = ? ORDER BY q.acquired_on DESC, q.id`;
+  // Every key a member under one 記号・番号 can have: no 枝番, or 枝番 00–99 (2 half-width digits, rules.md §1.2).
+  const MEMBERS_ANY_BRANCH_SELECT =
+    `${MEMBERS_FROM}WHERE q.member_key IN (${Array.from({ length: 101 }, () => '?').join(', ')}) ` +
+    'ORDER BY q.acquired_on DESC, q.id';
 
   // The card check's one query (decision 0146): link → certificate → card, person, registration in force on a date.
   const CARD_PATH_SELECT =
@@ -1258,7 +1269,10 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       findByMemberKey: (k) =>
         many(`${Q_SELECT} WHERE member_key = ? ORDER BY acquired_on DESC, id`, [memberKey(k)], toQualification),
       async findMembersByKey(k) {
-        const rows = await ex().all(MEMBERS_SELECT, [memberKey(k)]);
+        const rows =
+          k.anyBranch === true
+            ? await ex().all(MEMBERS_ANY_BRANCH_SELECT, anyBranchKeys(k))
+            : await ex().all(MEMBERS_SELECT, [memberKey(k)]);
         return rows.map((r) => ({ qualification: toQualification(r), person: toPerson(withoutPrefix(r, 'p_')) }));
       },
       findByPerson: (personId) =>
