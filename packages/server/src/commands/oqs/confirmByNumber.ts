@@ -54,27 +54,12 @@ function inForce(q: Qualification, date: string): boolean {
   return compareDates(q.acquiredOn, date) <= 0 && (q.lostOn === null || compareDates(date, q.lostOn) < 0);
 }
 
-/**
- * Matches the search keys (width-folded member key — any 枝番 when the search has none — then birth date) and
- * classifies the result as
- * QualificationValidity (oqs-interface.md §8 OQSCD006, rules.md Appendix): 1 valid; 2 invalid (lost); 3 invalid but
- * the person has a newer qualification; 4 no match; 5 several persons match.
- */
-export async function matchByNumber(
-  repos: StoreRepositories,
-  searchInfo: QualificationConfirmSearchInfo,
+/** The members born on `birthDate`, and their qualifications acquired by `date`. */
+function candidatesOf(
+  members: readonly { qualification: Qualification; person: Person }[],
+  birthDate: string,
   date: string,
-): Promise<NumberMatch> {
-  // One query: the member key's qualifications with their persons (decision 0134). Without 枝番 (a card printed
-  // before 枝番 existed, rules.md §1.2 [S8]) every 枝番 under the 記号・番号 is a candidate; the birth date decides.
-  const members = await repos.qualifications.findMembersByKey({
-    insurerNumber: searchInfo.insurerNumber,
-    symbol: searchInfo.insuredCardSymbol ?? null,
-    number: searchInfo.insuredIdentificationNumber,
-    branch: searchInfo.insuredBranchNumber ?? null,
-    anyBranch: searchInfo.insuredBranchNumber === undefined,
-  });
-  const birthDate = fromWireDate(searchInfo.birthdate);
+): { persons: Map<string, Person>; matching: Qualification[] } {
   const persons = new Map<string, Person>();
   const matching: Qualification[] = [];
   for (const { qualification, person } of members) {
@@ -85,6 +70,35 @@ export async function matchByNumber(
       }
     }
   }
+  return { persons, matching };
+}
+
+/**
+ * Matches the search keys (width-folded member key, then birth date; a search without 枝番 that finds nobody
+ * without one looks under every 枝番) and classifies the result as QualificationValidity (oqs-interface.md §8
+ * OQSCD006, rules.md Appendix): 1 valid; 2 invalid (lost); 3 invalid but the person has a newer qualification;
+ * 4 no match; 5 several persons match.
+ */
+export async function matchByNumber(
+  repos: StoreRepositories,
+  searchInfo: QualificationConfirmSearchInfo,
+  date: string,
+): Promise<NumberMatch> {
+  const key = {
+    insurerNumber: searchInfo.insurerNumber,
+    symbol: searchInfo.insuredCardSymbol ?? null,
+    number: searchInfo.insuredIdentificationNumber,
+    branch: searchInfo.insuredBranchNumber ?? null,
+  };
+  const birthDate = fromWireDate(searchInfo.birthdate);
+  // One query: the member key's qualifications with their persons (decision 0134).
+  let found = candidatesOf(await repos.qualifications.findMembersByKey(key), birthDate, date);
+  if (found.persons.size === 0 && searchInfo.insuredBranchNumber === undefined) {
+    // No 枝番 on the card (printed before 枝番 existed, rules.md §1.2 [S8]) and nobody without one matches: every
+    // 枝番 under the 記号・番号 is a candidate, and the birth date decides.
+    found = candidatesOf(await repos.qualifications.findMembersByKey({ ...key, anyBranch: true }), birthDate, date);
+  }
+  const { persons, matching } = found;
   const personIds = new Set(matching.map((q) => q.personId));
   if (personIds.size === 0) {
     return { validity: '4' };
