@@ -61,7 +61,79 @@ function errorOf(status: number, body: unknown): ApiError {
       });
     }
   }
-  return new ApiError(status, 'NETWORK', { ja: '通信できませんでした', en: 'The server could not be reached' });
+  return status === 0
+    ? new ApiError(0, 'NETWORK', { ja: '通信できませんでした', en: 'The server could not be reached' })
+    : new ApiError(status, 'HTTP', { ja: 'エラーが発生しました', en: 'An error occurred' });
+}
+
+/** The coded error of a failed response (its JSON body, if it has one). */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  return errorOf(response.status, await response.json().catch(() => null));
+}
+
+/**
+ * Reads a streamed body as text and calls `onPart` for each part ending in `separator` (NDJSON lines, SSE blocks)
+ * until the stream ends.
+ */
+async function readParts(
+  body: NonNullable<Response['body']>,
+  separator: string,
+  onPart: (part: string) => void,
+): Promise<void> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) {
+      return;
+    }
+    buffer += value;
+    let end = buffer.indexOf(separator);
+    while (end >= 0) {
+      onPart(buffer.slice(0, end));
+      buffer = buffer.slice(end + separator.length);
+      end = buffer.indexOf(separator);
+    }
+  }
+}
+
+/** Reads an NDJSON body, calling `onLine` with each non-empty line parsed. */
+export function readJsonLines(body: NonNullable<Response['body']>, onLine: (value: unknown) => void): Promise<void> {
+  return readParts(body, '\n', (line) => {
+    const text = line.trim();
+    if (text !== '') {
+      onLine(JSON.parse(text));
+    }
+  });
+}
+
+/**
+ * Downloads a file the API serves (a PDF, a CSV) with the credential in the header — a plain link could not carry
+ * it — and hands it to the browser, named as the server's `filename*=UTF-8''…` says, else `fallbackName`.
+ */
+export async function download(
+  token: string,
+  path: string,
+  fallbackName: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const response = await fetch(path, { headers: { ...headers, authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    throw await errorFromResponse(response);
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const match = /filename\*=UTF-8''([^;]+)/.exec(disposition);
+  const name = match?.[1] !== undefined ? decodeURIComponent(match[1]) : fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = name;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  window.setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 60_000);
 }
 
 /** One JSON call; a coded error becomes an ApiError. */
@@ -108,36 +180,23 @@ export async function streamEvents(
 ): Promise<void> {
   const response = await fetch(path, { headers: { authorization: `Bearer ${token}` }, signal });
   if (!response.ok || response.body === null) {
-    throw errorOf(response.status, await response.json().catch(() => null));
+    throw await errorFromResponse(response);
   }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) {
-      return;
-    }
-    buffer += value;
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let event = 'message';
-      let id: string | null = null;
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) {
-          event = line.slice(7);
-        } else if (line.startsWith('id: ')) {
-          id = line.slice(4);
-        } else if (line.startsWith('data: ')) {
-          data.push(line.slice(6));
-        }
+  await readParts(response.body, '\n\n', (block) => {
+    let event = 'message';
+    let id: string | null = null;
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event: ')) {
+        event = line.slice(7);
+      } else if (line.startsWith('id: ')) {
+        id = line.slice(4);
+      } else if (line.startsWith('data: ')) {
+        data.push(line.slice(6));
       }
-      if (data.length > 0) {
-        onEvent(event, data.join('\n'), id);
-      }
-      end = buffer.indexOf('\n\n');
     }
-  }
+    if (data.length > 0) {
+      onEvent(event, data.join('\n'), id);
+    }
+  });
 }

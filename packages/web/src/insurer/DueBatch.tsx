@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { addDays, addYears } from '@onshi/core';
-import { call, type Bilingual } from '../api.js';
+import { call, download, type Bilingual } from '../api.js';
 import { bi, useLang } from '../i18n.js';
 import { documentKindLabel, documentProblemLabel, memberKeyText, pdfName } from './format.js';
-import { download, messageOf } from './session.js';
+import { messageOf } from './session.js';
 import type { DueRun } from './types.js';
 
 /*

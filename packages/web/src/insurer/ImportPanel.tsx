@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import type { Bilingual } from '../api.js';
+import { download, type Bilingual } from '../api.js';
 import { bi, useLang } from '../i18n.js';
-import { download, importMembersCsv, messageOf } from './session.js';
+import { importMembersCsv, messageOf } from './session.js';
 import type { ImportLine } from './types.js';
 
 /*

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { addDays, addYears } from '@onshi/core';
-import { call, type Bilingual } from '../api.js';
+import { call, download, type Bilingual } from '../api.js';
 import { bi, useLang } from '../i18n.js';
 import {
   DV_FLAGS,
@@ -15,7 +15,7 @@ import {
   pdfName,
   relationshipLabel,
 } from './format.js';
-import { download, messageOf } from './session.js';
+import { messageOf } from './session.js';
 import type { DvFlag, History, IssuedDocument, LossReason, Member, Surroundings } from './types.js';
 
 /*

@@ -1,8 +1,8 @@
-import { ApiError, loadToken, type Bilingual } from '../api.js';
+import { ApiError, errorFromResponse, loadToken, readJsonLines, type Bilingual } from '../api.js';
 import type { ImportLine } from './types.js';
 
 /*
- * The insurer console's credential and its non-JSON calls. The insurer token (`insurer:<保険者番号>.<secret>`, from
+ * The insurer console's credential and its streamed CSV import. The insurer token (`insurer:<保険者番号>.<secret>`, from
  * the seed's credentials file) is typed in once or handed over in the URL fragment, and kept in this tab's
  * sessionStorage under its own key, apart from an institution's (decision 0105).
  */
@@ -49,44 +49,6 @@ export function clearInsurerToken(): void {
   window.sessionStorage.removeItem(TOKEN_KEY);
 }
 
-async function errorFrom(response: Response): Promise<ApiError> {
-  const body: unknown = await response.json().catch(() => null);
-  const error: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'error') : null;
-  if (typeof error === 'object' && error !== null) {
-    const code: unknown = Reflect.get(error, 'code');
-    const message: unknown = Reflect.get(error, 'message');
-    if (typeof code === 'string' && typeof message === 'object' && message !== null) {
-      const ja: unknown = Reflect.get(message, 'ja');
-      const en: unknown = Reflect.get(message, 'en');
-      if (typeof ja === 'string' && typeof en === 'string') {
-        return new ApiError(response.status, code, { ja, en });
-      }
-    }
-  }
-  return new ApiError(response.status, 'HTTP', { ja: 'エラーが発生しました', en: 'An error occurred' });
-}
-
-/**
- * Downloads a file the API serves (a PDF, a reject report) with the credential in the header — a plain link could
- * not carry it — and hands it to the browser as a download named `filename`.
- */
-export async function download(token: string, path: string, filename: string): Promise<void> {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok) {
-    throw await errorFrom(response);
-  }
-  const url = URL.createObjectURL(await response.blob());
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = filename;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  window.setTimeout(() => {
-    URL.revokeObjectURL(url);
-  }, 60_000);
-}
-
 /** Uploads a member CSV and calls `onLine` for each NDJSON line the import streams back. */
 export async function importMembersCsv(
   token: string,
@@ -100,26 +62,12 @@ export async function importMembersCsv(
     body: file,
   });
   if (!response.ok || response.body === null) {
-    throw await errorFrom(response);
+    throw await errorFromResponse(response);
   }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) {
-      return;
-    }
-    buffer += value;
-    let end = buffer.indexOf('\n');
-    while (end >= 0) {
-      const text = buffer.slice(0, end).trim();
-      buffer = buffer.slice(end + 1);
-      if (text !== '') {
-        onLine(JSON.parse(text) as ImportLine);
-      }
-      end = buffer.indexOf('\n');
-    }
-  }
+  // The server writes one ImportLine per line (docs/import-format.md).
+  await readJsonLines(response.body, (value) => {
+    onLine(value as ImportLine);
+  });
 }
 
 /** The message of any error, in both languages. */

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import './portal.css';
-import { ApiError, call, type Bilingual } from '../api.js';
+import { ApiError, call, download, type Bilingual } from '../api.js';
 import { bi, useLang } from '../i18n.js';
 import type {
   AccessHistory,
@@ -74,25 +74,6 @@ function Problem({ error }: { error: ApiError | string | null }) {
 }
 
 /** Downloads a file from an authenticated endpoint (the file name comes from Content-Disposition). */
-async function download(token: string, path: string, fallbackName: string, acting: string | null): Promise<void> {
-  const response = await fetch(path, { headers: { ...actingHeaders(acting), authorization: `Bearer ${token}` } });
-  if (!response.ok) {
-    throw new ApiError(response.status, 'DOWNLOAD', { ja: 'ダウンロードできませんでした', en: 'Download failed' });
-  }
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const match = /filename\*=UTF-8''([^;]+)/.exec(disposition);
-  const name = match?.[1] !== undefined ? decodeURIComponent(match[1]) : fallbackName;
-  const url = URL.createObjectURL(await response.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => {
-    URL.revokeObjectURL(url);
-  }, 10_000);
-}
 
 function Login({ onLogin }: { onLogin: (token: string) => void }) {
   const { t } = useLang();
@@ -340,9 +321,11 @@ function MyInformationTab({ token }: { token: string }) {
             type="button"
             className="primary"
             onClick={() => {
-              download(token, '/portal/v1/my-information.pdf', 'my-information.pdf', acting).catch((e: unknown) => {
-                setError(e instanceof ApiError ? e : null);
-              });
+              download(token, '/portal/v1/my-information.pdf', 'my-information.pdf', actingHeaders(acting)).catch(
+                (e: unknown) => {
+                  setError(e instanceof ApiError ? e : null);
+                },
+              );
             }}
           >
             {t(bi('PDFをダウンロード（QRコード付き）', 'Download the PDF (with QR code)'))}
@@ -360,7 +343,7 @@ function ExpensesTab({ token }: { token: string }) {
   const [error, setError] = useState<ApiError | null>(null);
   const acting = useContext(ActingFor);
   const get = (path: string, name: string) => {
-    download(token, path, name, acting).catch((e: unknown) => {
+    download(token, path, name, actingHeaders(acting)).catch((e: unknown) => {
       setError(e instanceof ApiError ? e : null);
     });
   };
