@@ -16,7 +16,6 @@ import {
 } from '../../formats/oqs-xml/index.js';
 import { AppError } from '../../http/errors.js';
 import type { RouteDeps } from '../deps.js';
-import { receptionNumberOf } from './xmlBody.js';
 
 /*
  * The OQS message endpoints of 一括照会 (and the wire helpers the 照会番号 and 医療情報 endpoints share). Every
@@ -298,31 +297,39 @@ export function registerBulkRoutes(app: App, deps: RouteDeps): void {
       run: (input) => handleBulkResult(deps, input.institutionCode, input.message, input.characterCodeIdentifier),
     });
 
-    scope.get(
-      '/oqs/v1/bulk-confirmations/:receptionNumber',
-      {
-        schema: {
-          tags: ['oqs'],
-          summary: '一括照会 result by 受付番号 (JSON form of OQSmuquc02res)',
-          params: Type.Object({ receptionNumber: Type.String({ maxLength: 30 }) }),
-          response: { 200: MESSAGES.OQSmuquc02res, 401: ErrorResponse, 404: ErrorResponse },
-        },
-      },
-      async (request, reply) => {
-        const principal = await deps.auth.require(request, 'institution');
-        const receptionNumber = receptionNumberOf(request.params);
-        const answer = await handleBulkResult(
-          deps,
-          principal.institutionCode,
-          { messageHeader: { medicalInstitutionCode: principal.institutionCode }, messageBody: { receptionNumber } },
-          '0',
-        );
-        if (answer.messageHeader.segmentOfResult === '2') {
-          void reply.header('retry-after', '2');
-        }
-        return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer));
-      },
-    );
     done();
   });
+
+  // Outside the message scope: a plain GET, so Fastify checks the path parameter against its schema.
+  app.get(
+    '/oqs/v1/bulk-confirmations/:receptionNumber',
+    {
+      schema: {
+        tags: ['oqs'],
+        summary: '一括照会 result by 受付番号 (JSON form of OQSmuquc02res)',
+        params: Type.Object({ receptionNumber: Type.String({ maxLength: 30 }) }),
+        response: { 200: MESSAGES.OQSmuquc02res, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const principal = await deps.auth.require(request, 'institution');
+      const answer = await handleBulkResult(
+        deps,
+        principal.institutionCode,
+        {
+          messageHeader: { medicalInstitutionCode: principal.institutionCode },
+          messageBody: { receptionNumber: request.params.receptionNumber },
+        },
+        '0',
+      );
+      if (answer.messageHeader.segmentOfResult === '2') {
+        void reply.header('retry-after', '2');
+      }
+      // Serialised as the message endpoints do (every field the message carries), not by the response schema.
+      return reply
+        .type('application/json; charset=utf-8')
+        .serializer((payload) => JSON.stringify(payload))
+        .send(answer);
+    },
+  );
 }

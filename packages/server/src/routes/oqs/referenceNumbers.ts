@@ -8,7 +8,6 @@ import {
 import { ErrorResponse, MESSAGES } from '../../formats/schemas.js';
 import type { RouteDeps } from '../deps.js';
 import { messageRoutes, prepareOqsScope } from './bulk.js';
-import { receptionNumberOf } from './xmlBody.js';
 
 /**
  * 照会番号登録 endpoints (oqs-interface.md §5): single (OQSsiimm01req), bulk (OQSmuimm01req → 受付番号) and the
@@ -43,28 +42,36 @@ export function registerReferenceNumberRoutes(app: App, deps: RouteDeps): void {
       run: (input) =>
         handleBulkReferenceNumberResult(deps, input.institutionCode, input.message, input.characterCodeIdentifier),
     });
-    scope.get(
-      '/oqs/v1/reference-numbers/bulk/:receptionNumber',
-      {
-        schema: {
-          tags: ['oqs'],
-          summary: '照会番号登録 bulk result by 受付番号 (JSON form of OQSmuimm02res)',
-          params: Type.Object({ receptionNumber: Type.String({ maxLength: 30 }) }),
-          response: { 200: MESSAGES.OQSmuimm02res, 401: ErrorResponse, 404: ErrorResponse },
-        },
-      },
-      async (request, reply) => {
-        const principal = await deps.auth.require(request, 'institution');
-        const receptionNumber = receptionNumberOf(request.params);
-        const answer = await handleBulkReferenceNumberResult(
-          deps,
-          principal.institutionCode,
-          { messageHeader: { medicalInstitutionCode: principal.institutionCode }, messageBody: { receptionNumber } },
-          '0',
-        );
-        return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer));
-      },
-    );
     done();
   });
+
+  // Outside the message scope: a plain GET, so Fastify checks the path parameter against its schema.
+  app.get(
+    '/oqs/v1/reference-numbers/bulk/:receptionNumber',
+    {
+      schema: {
+        tags: ['oqs'],
+        summary: '照会番号登録 bulk result by 受付番号 (JSON form of OQSmuimm02res)',
+        params: Type.Object({ receptionNumber: Type.String({ maxLength: 30 }) }),
+        response: { 200: MESSAGES.OQSmuimm02res, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const principal = await deps.auth.require(request, 'institution');
+      const answer = await handleBulkReferenceNumberResult(
+        deps,
+        principal.institutionCode,
+        {
+          messageHeader: { medicalInstitutionCode: principal.institutionCode },
+          messageBody: { receptionNumber: request.params.receptionNumber },
+        },
+        '0',
+      );
+      // Serialised as the message endpoints do (every field the message carries), not by the response schema.
+      return reply
+        .type('application/json; charset=utf-8')
+        .serializer((payload) => JSON.stringify(payload))
+        .send(answer);
+    },
+  );
 }

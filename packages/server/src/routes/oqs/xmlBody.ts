@@ -85,15 +85,3 @@ export function presentedFromXml(text: string): PresentedDocument | undefined {
     ...(validUntil !== undefined ? { validUntil } : {}),
   };
 }
-
-/**
- * The 受付番号 of a result URL (`/:receptionNumber`). These scopes skip Fastify's schema validation (their XML
- * twins parse bodies themselves), so the path parameter is checked here: anything else is an unknown 受付番号.
- */
-export function receptionNumberOf(params: unknown): string {
-  const value: unknown = typeof params === 'object' && params !== null ? Reflect.get(params, 'receptionNumber') : null;
-  if (typeof value !== 'string' || value.length === 0 || value.length > 30) {
-    throw new OqsError('bulkUnknown');
-  }
-  return value;
-}
