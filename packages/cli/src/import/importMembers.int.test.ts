@@ -8,33 +8,10 @@ import { openContext } from '../context.js';
 import { seedPopulation } from '../seed/seedPopulation.js';
 import { encodeText } from './encoding.js';
 import { importMembers } from './importMembers.js';
-import { MEMBER_COLUMNS } from './memberRow.js';
+import { MEMBER_CSV_HEADER as HEADER, memberCsvLine as member } from '@onshi/server/testing/memberCsv';
 
 /** 協会けんぽ 東京支部 in the seeded insurer set. */
 const KYOKAI_TOKYO = '01130012';
-const HEADER = MEMBER_COLUMNS.map((c) => c.header);
-
-function csvLine(values: Record<string, string>): string {
-  return HEADER.map((h) => values[h] ?? '').join(',');
-}
-
-function member(overrides: Record<string, string>): string {
-  return csvLine({
-    記号: '700',
-    枝番: '00',
-    本人家族: '1',
-    氏名: '髙橋　一郎',
-    カナ氏名: 'タカハシ　イチロウ',
-    生年月日: '1985-07-07',
-    性別: '1',
-    郵便番号: '160-0023',
-    住所: '東京都新宿区西新宿2-8-1',
-    資格取得日: '2026-04-01',
-    負担割合: '3',
-    ...overrides,
-  });
-}
-
 /** An insured person with a spouse and a child (a 2-year-old: 未就学 2割, rules.md §2). */
 const FAMILY = [
   member({ 番号: '1', 個人番号: '000000000019' }),

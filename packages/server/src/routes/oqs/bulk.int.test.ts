@@ -68,6 +68,23 @@ async function poll(receptionNumber: string, auth = token): Promise<ReturnType<t
   return { status: res.statusCode, body: res.json(), retryAfter: res.headers['retry-after'] };
 }
 
+/** The search keys of a member made by seedMember (記号 1234, 枝番 00, born 1970-05-06), as a clinic sends them. */
+function searchInfoOf(m: { keys: { insurerNumber: string; number: string } }): {
+  insurerNumber: string;
+  insuredCardSymbol: string;
+  insuredIdentificationNumber: string;
+  insuredBranchNumber: string;
+  birthdate: string;
+} {
+  return {
+    insurerNumber: m.keys.insurerNumber,
+    insuredCardSymbol: '1234',
+    insuredIdentificationNumber: m.keys.number,
+    insuredBranchNumber: '00',
+    birthdate: '19700506',
+  };
+}
+
 /** What a worker of another (test) process needs: this server's store and clock, an audit sink that keeps nothing. */
 function workerDeps(): ConstructorParameters<typeof BulkWorker>[0] {
   return {
@@ -79,17 +96,7 @@ function workerDeps(): ConstructorParameters<typeof BulkWorker>[0] {
 describe('一括照会 upload and poll (oqs-interface.md §4)', () => {
   it('answers the upload with a 受付番号 and SegmentOfResult 2 until the worker has processed the job', async () => {
     const a = await seedMember(server);
-    const receptionNumber = await upload(
-      uploadJson([
-        {
-          insurerNumber: a.keys.insurerNumber,
-          insuredCardSymbol: '1234',
-          insuredIdentificationNumber: a.keys.number,
-          insuredBranchNumber: '00',
-          birthdate: '19700506',
-        },
-      ]),
-    );
+    const receptionNumber = await upload(uploadJson([searchInfoOf(a)]));
     expect(receptionNumber).toMatch(/^\d{14}[0-9A-F]{12}$/);
     const before = await poll(receptionNumber);
     expect(before.status).toBe(200);
@@ -118,13 +125,7 @@ describe('一括照会 upload and poll (oqs-interface.md §4)', () => {
           insuredIdentificationNumber: '1',
           birthdate: '19700506',
         },
-        {
-          insurerNumber: lost.keys.insurerNumber,
-          insuredCardSymbol: '1234',
-          insuredIdentificationNumber: lost.keys.number,
-          insuredBranchNumber: '00',
-          birthdate: '19700506',
-        },
+        searchInfoOf(lost),
       ]),
     );
     const processed = await worker().runOnce();
@@ -155,17 +156,7 @@ describe('一括照会 upload and poll (oqs-interface.md §4)', () => {
 
   it('records each unit as a bulk confirmation at the institution (statistics and audit)', async () => {
     const a = await seedMember(server);
-    const receptionNumber = await upload(
-      uploadJson([
-        {
-          insurerNumber: a.keys.insurerNumber,
-          insuredCardSymbol: '1234',
-          insuredIdentificationNumber: a.keys.number,
-          insuredBranchNumber: '00',
-          birthdate: '19700506',
-        },
-      ]),
-    );
+    const receptionNumber = await upload(uploadJson([searchInfoOf(a)]));
     await worker().runOnce();
     const rows = await server.ctx.store.confirmations.listByInstitution(
       code,
@@ -216,15 +207,7 @@ describe('一括照会 in OQS XML (OQSmuquc01req / OQSmuquc02req)', () => {
       {
         messageHeader: { qualificationConfirmationDate: '20260401', medicalInstitutionCode: code },
         messageBody: {
-          qualificationConfirmSearchInfo: [
-            {
-              insurerNumber: a.keys.insurerNumber,
-              insuredCardSymbol: '1234',
-              insuredIdentificationNumber: a.keys.number,
-              insuredBranchNumber: '00',
-              birthdate: '19700506',
-            },
-          ],
+          qualificationConfirmSearchInfo: [searchInfoOf(a)],
         },
       },
       'shiftJis',
@@ -281,17 +264,7 @@ describe('一括照会 worker (decision 0100)', () => {
   it('resumes a queued job after a restart at the first unanswered unit', async () => {
     const a = await seedMember(server);
     const b = await seedMember(server);
-    const receptionNumber = await upload(
-      uploadJson(
-        [a, b].map((m) => ({
-          insurerNumber: m.keys.insurerNumber,
-          insuredCardSymbol: '1234',
-          insuredIdentificationNumber: m.keys.number,
-          insuredBranchNumber: '00',
-          birthdate: '19700506',
-        })),
-      ),
-    );
+    const receptionNumber = await upload(uploadJson([a, b].map((m) => searchInfoOf(m))));
     // A previous process answered the first unit and saved its checkpoint, then stopped.
     const job = await server.ctx.store.bulkJobs.get(receptionNumber);
     const units = job?.units ?? [];
@@ -325,13 +298,7 @@ describe('一括照会 worker (decision 0100)', () => {
 
   it('answers a large upload in chunks, saving progress between them', async () => {
     const a = await seedMember(server);
-    const info = {
-      insurerNumber: a.keys.insurerNumber,
-      insuredCardSymbol: '1234',
-      insuredIdentificationNumber: a.keys.number,
-      insuredBranchNumber: '00',
-      birthdate: '19700506',
-    };
+    const info = searchInfoOf(a);
     const receptionNumber = await upload(uploadJson(Array.from({ length: 25 }, () => info)));
     const saves: number[] = [];
     const store = server.ctx.store;
@@ -349,13 +316,7 @@ describe('一括照会 worker (decision 0100)', () => {
 
   it('two workers on one database never answer the same job twice (decision 0164)', async () => {
     const a = await seedMember(server);
-    const info = {
-      insurerNumber: a.keys.insurerNumber,
-      insuredCardSymbol: '1234',
-      insuredIdentificationNumber: a.keys.number,
-      insuredBranchNumber: '00',
-      birthdate: '19700506',
-    };
+    const info = searchInfoOf(a);
     const jobs = await Promise.all([
       upload(uploadJson(Array.from({ length: 12 }, () => info))),
       upload(uploadJson(Array.from({ length: 12 }, () => info))),
@@ -378,17 +339,7 @@ describe('一括照会 worker (decision 0100)', () => {
 
   it('takes over the job of a worker that died once its lease has run out (decision 0164)', async () => {
     const a = await seedMember(server);
-    const receptionNumber = await upload(
-      uploadJson([
-        {
-          insurerNumber: a.keys.insurerNumber,
-          insuredCardSymbol: '1234',
-          insuredIdentificationNumber: a.keys.number,
-          insuredBranchNumber: '00',
-          birthdate: '19700506',
-        },
-      ]),
-    );
+    const receptionNumber = await upload(uploadJson([searchInfoOf(a)]));
     const now = server.clock.now();
     const leaseUntil = new Date(now.getTime() + 30_000).toISOString();
     expect(await server.ctx.store.bulkJobs.claim(receptionNumber, 'dead-server', now.toISOString(), leaseUntil)).toBe(

@@ -9,31 +9,11 @@ import { createStore } from '../../../store/index.js';
 import type { Store } from '../../../store/types.js';
 import { startPostgres, type TestPostgres } from '../../../testing/postgres.js';
 import { individualNumberFrom } from '../../../testing/insurerFactories.js';
+import { MEMBER_CSV_HEADER as HEADER, memberCsvLine as member } from '../../../testing/memberCsv.js';
 import { importMembers } from './importMembers.js';
-import { MEMBER_COLUMNS } from './memberRow.js';
 
 /** 協会けんぽ 東京支部. */
 const KYOKAI_TOKYO = '01130012';
-const HEADER = MEMBER_COLUMNS.map((c) => c.header);
-
-function member(overrides: Record<string, string>): string {
-  const values: Record<string, string> = {
-    記号: '700',
-    枝番: '00',
-    本人家族: '1',
-    氏名: '髙橋　一郎',
-    カナ氏名: 'タカハシ　イチロウ',
-    生年月日: '1985-07-07',
-    性別: '1',
-    郵便番号: '160-0023',
-    住所: '東京都新宿区西新宿2-8-1',
-    資格取得日: '2026-04-01',
-    負担割合: '3',
-    ...overrides,
-  };
-  return HEADER.map((h) => values[h] ?? '').join(',');
-}
-
 function dependantOf(number: string, branch: string, extra: Record<string, string> = {}): string {
   return member({ 番号: number, 枝番: branch, 本人家族: '2', 本人番号: number, 本人枝番: '00', ...extra });
 }
