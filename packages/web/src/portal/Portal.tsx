@@ -502,36 +502,17 @@ function when(at: string): string {
  */
 function ProxiesTab({ token, onActFor }: { token: string; onActFor: (grant: ProxyGrant) => void }) {
   const { t } = useLang();
-  const [tick, setTick] = useState(0);
-  const [proxies, setProxies] = useState<Proxies | null>(null);
+  const proxies = useLoad<Proxies>(token, '/portal/v1/proxies');
   const [invitation, setInvitation] = useState<ProxyInvitation | null>(null);
   const [code, setCode] = useState('');
   const [done, setDone] = useState<Bilingual | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    let live = true;
-    call<Proxies>(token, 'GET', '/portal/v1/proxies').then(
-      (p) => {
-        if (live) {
-          setProxies(p);
-        }
-      },
-      (e: unknown) => {
-        if (live) {
-          setError(e instanceof ApiError ? e : null);
-        }
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [token, tick]);
   const run = async (fn: () => Promise<Bilingual | null>) => {
     setError(null);
     setDone(null);
     try {
       setDone(await fn());
-      setTick((n) => n + 1);
+      proxies.reload();
     } catch (e) {
       setError(e instanceof ApiError ? e : null);
     }
@@ -540,16 +521,16 @@ function ProxiesTab({ token, onActFor }: { token: string; onActFor: (grant: Prox
   return (
     <section data-screen="portal-proxies">
       <h2>{t(bi('代理人', 'Proxies'))}</h2>
-      <Problem error={error} />
+      <Problem error={error ?? proxies.error} />
       {done !== null ? (
         <p className="status registered" role="status">
           {t(done)}
         </p>
       ) : null}
       <h3>{t(bi('わたしの代理人', 'My proxies'))}</h3>
-      {active(proxies?.myProxies).length === 0 ? <p>{t(bi('代理人はいません', 'No proxies'))}</p> : null}
+      {active(proxies.data?.myProxies).length === 0 ? <p>{t(bi('代理人はいません', 'No proxies'))}</p> : null}
       <ul className="proxies">
-        {active(proxies?.myProxies).map((g) => (
+        {active(proxies.data?.myProxies).map((g) => (
           <li key={g.grantId}>
             <strong>{g.otherName}</strong> （{when(g.grantedAt)}〜）{' '}
             <button
@@ -586,9 +567,9 @@ function ProxiesTab({ token, onActFor }: { token: string; onActFor: (grant: Prox
         </p>
       ) : null}
       <h3>{t(bi('代理でご覧になる方', 'People you act for'))}</h3>
-      {active(proxies?.actingFor).length === 0 ? <p>{t(bi('いません', 'Nobody'))}</p> : null}
+      {active(proxies.data?.actingFor).length === 0 ? <p>{t(bi('いません', 'Nobody'))}</p> : null}
       <ul className="proxies">
-        {active(proxies?.actingFor).map((g) => (
+        {active(proxies.data?.actingFor).map((g) => (
           <li key={g.grantId}>
             <strong>{g.otherName}</strong>{' '}
             <button
@@ -700,13 +681,16 @@ function Home({ token, onLogout }: { token: string; onLogout: () => void }) {
         {tab === 'notices' ? <NoticesTab token={token} /> : null}
         {tab === 'bring' ? <BringTab token={token} /> : null}
         {tab === 'proxies' ? (
-          <ProxiesTab
-            token={token}
-            onActFor={(grant) => {
-              setActing(grant);
-              setTab('qualification');
-            }}
-          />
+          // The logged-in person's own grants, whoever the other tabs show.
+          <ActingFor.Provider value={null}>
+            <ProxiesTab
+              token={token}
+              onActFor={(grant) => {
+                setActing(grant);
+                setTab('qualification');
+              }}
+            />
+          </ActingFor.Provider>
         ) : null}
       </main>
     </ActingFor.Provider>
