@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AuditLog } from './audit/auditLog.js';
+import { MemberReadModelFiller } from './commands/oqs/readModelFiller.js';
 import type { ServerContext } from './context.js';
 import { Authenticator } from './http/authenticate.js';
 import { handleError } from './http/errors.js';
@@ -22,6 +23,8 @@ export interface AppOptions {
   logger?: boolean;
   /** How long a group commit waits for more entries (ms, default 2; 0: the next turn of the event loop). */
   groupCommitWindowMs?: number;
+  /** Build the member read model's missing rows in the background once ready (default true; decision 0166). */
+  fillMemberReadModel?: boolean;
   /** Version string reported by /healthz and /openapi.json. */
   version?: string;
 }
@@ -53,7 +56,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Confirmations arriving within 2 ms share one group commit (decision 0161).
   const audit = new AuditLog(ctx.store, ctx.clock, { windowMs: options.groupCommitWindowMs ?? 2 });
   app.setErrorHandler(handleError);
+  // The member read model's missing rows are built once in the background (decision 0166).
+  const readModel = new MemberReadModelFiller(ctx.store, {
+    onError: (error) => {
+      app.log.warn({ err: error }, 'member read model fill stopped');
+    },
+  });
+  app.addHook('onReady', () => {
+    if (options.fillMemberReadModel !== false) {
+      readModel.start();
+    }
+    return Promise.resolve();
+  });
   app.addHook('onClose', async () => {
+    await readModel.stop();
     await audit.drain();
   });
 

@@ -208,6 +208,131 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect(anyBranch.map((m) => m.qualification.id).sort()).toEqual([old.id, now.id, noBranch.id].sort());
       });
 
+      it('answers memberRecordsByKey as the tables say after every kind of change (member read model, decision 0166)', async () => {
+        const key = { insurerNumber: '01130012', symbol: '1234', number: '5678', branch: '01' };
+        const byId = <T extends { id: string }>(xs: readonly T[]): T[] =>
+          [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
+        // What the per-table reads answer, the reference the read model must match.
+        const fromTables = async () => {
+          const members = await store.qualifications.findMembersByKey(key);
+          return Promise.all(
+            members.map(async ({ qualification, person: p }) => {
+              const insured =
+                qualification.insuredQualificationId === null
+                  ? null
+                  : await store.qualifications.get(qualification.insuredQualificationId);
+              return {
+                qualification,
+                person: p,
+                attributes: byId(
+                  (await store.qualifications.attributeHistory(qualification.id)).filter(
+                    (a) => a.supersededAt === null,
+                  ),
+                ),
+                latestDocument: await store.documents.latestForQualification(p.id, qualification.id),
+                dvFlags: byId(await store.dvFlags.listByPerson(p.id)),
+                insuredName: insured === null ? null : ((await store.persons.get(insured.personId))?.nameKanji ?? null),
+              };
+            }),
+          );
+        };
+        const fromModel = async () =>
+          (await store.qualifications.memberRecordsByKey(key)).map((r) => ({
+            ...r,
+            attributes: byId(r.attributes),
+            dvFlags: byId(r.dvFlags),
+          }));
+        // Read twice around a write transaction: the first read may build the row, the transaction stores it, the
+        // second read finds it.
+        const check = async (): Promise<void> => {
+          const expected = await fromTables();
+          expect(await fromModel()).toEqual(expected);
+          await store.transaction(() => Promise.resolve());
+          expect(await fromModel()).toEqual(expected);
+        };
+        await check();
+        await store.persons.insertMany([person('p1'), person('p2', { nameKanji: '山田 花子', sex: 'female' })]);
+        const insured = await member('p1', { branch: '00' });
+        const q = await member('p2', { relationship: 'dependant', insuredQualificationId: insured.id });
+        await check();
+        await store.qualifications.setAttribute({
+          kind: 'copayRate',
+          qualificationId: q.id,
+          rate: 0.3,
+          validFrom: '2020-04-01',
+          recordedAt: '2020-04-01T00:00:00.000Z',
+        });
+        await check();
+        const disease = await store.qualifications.setAttribute({
+          kind: 'specificDisease',
+          qualificationId: q.id,
+          diseaseCategory: '1',
+          selfPayLimit: 10000,
+          issuedOn: '2021-01-01',
+          validFrom: '2021-01-01',
+          recordedAt: '2021-01-01T00:00:00.000Z',
+        });
+        await check();
+        await store.qualifications.endAttribute(disease.id, '2023-12-31');
+        await check();
+        await store.documents.insert({
+          personId: 'p2',
+          qualificationId: q.id,
+          insurerNumber: '01130012',
+          kind: 'qualificationNotice',
+          issuedOn: '2025-01-10',
+          validFrom: '2025-01-10',
+          validTo: null,
+          onRequest: false,
+          printed: {
+            nameKanji: '山田 花子',
+            nameKana: 'ヤマダ ハナコ',
+            birthDate: '1980-04-02',
+            insurerNumber: '01130012',
+            insurerName: '全国健康保険協会',
+            symbol: '1234',
+            number: '5678',
+            branch: '01',
+            acquiredOn: '2020-04-01',
+          },
+        });
+        await check();
+        await store.dvFlags.set({ personId: 'p2', flag: 'nonDisclosure', setOn: '2024-01-10', setBy: '01130012' });
+        await check();
+        await store.dvFlags.clear('p2', 'nonDisclosure', '2024-06-01');
+        await check();
+        // The insured person's new name shows on the dependant's record.
+        await store.persons.update('p1', { nameKanji: '山田 一郎' });
+        await check();
+        await store.persons.update('p2', { address: '大阪府大阪市北区1-1', prefecture: '27' });
+        await check();
+        await store.qualifications.setLoss(q.id, '2025-04-01', '03');
+        await check();
+        // A second member under the same key (QualificationValidity 5 material).
+        await store.persons.insert(person('p3', { birthDate: '1980-04-02' }));
+        await member('p3');
+        await check();
+        expect(await fromModel()).toHaveLength(2);
+        // The walk over every key builds what no read has built yet (the insured person's key and a new one here)
+        // and stops at the end; on
+        // PostgreSQL, which reads the tables, there is nothing to build.
+        await store.persons.insert(person('p4'));
+        await member('p4', { number: '9999' });
+        let after: string | null = null;
+        let filled = 0;
+        for (let i = 0; i < 10; i += 1) {
+          const step = await store.qualifications.fillMemberReadModel(after, 1);
+          filled += step.filled;
+          if (step.lastKey === null) {
+            break;
+          }
+          after = step.lastKey;
+        }
+        expect(filled).toBe(store.kind === 'sqlite' ? 2 : 0);
+        expect(await store.qualifications.fillMemberReadModel(after, 1)).toEqual({ lastKey: null, filled: 0 });
+        await check();
+      });
+
       it('answers the qualification in force as of a date: from acquiredOn, until the day before lostOn', async () => {
         await store.persons.insert(person('p1'));
         const old = await member('p1', { acquiredOn: '2015-04-01', lostOn: '2021-04-01', lossReason: '03' });

@@ -183,6 +183,20 @@ export interface Qualification {
   cardClassification: CardClassification;
 }
 
+/** One member under a member key with what a confirmation reads about them (`memberRecordsByKey`). */
+export interface MemberRecord {
+  qualification: Qualification;
+  person: Person;
+  /** Attribute rows not superseded, every validity period, in no particular order. */
+  attributes: QualificationAttribute[];
+  /** The latest document issued for the qualification, as `documents.latestForQualification` answers. */
+  latestDocument: DocumentValidity | null;
+  /** The person's DV flags, set and cleared, in no particular order. */
+  dvFlags: DvFlagRecord[];
+  /** For a dependant linked to an insured person's qualification: the insured person's 氏名. */
+  insuredName: string | null;
+}
+
 /** Fields common to every effective-dated attribute of a qualification. */
 export interface AttributeBase {
   id: string;
@@ -668,6 +682,25 @@ export interface QualificationRepository {
     branch: string | null;
     anyBranch?: boolean;
   }): Promise<{ qualification: Qualification; person: Person }[]>;
+  /**
+   * Everything a confirmation by number reads about the members under one exact member key (no `anyBranch`), newest
+   * acquisition first: each qualification with its person, its attribute rows (not superseded, every period), its
+   * latest document, the person's DV flags (every period) and the insured person's name for a dependant. On SQLite
+   * one read of the member read model (decision 0166), filled on first use and invalidated by triggers on every
+   * table it draws from; on PostgreSQL the same records from the tables.
+   */
+  memberRecordsByKey(key: {
+    insurerNumber: string;
+    symbol: string | null;
+    number: string;
+    branch: string | null;
+  }): Promise<MemberRecord[]>;
+  /**
+   * Builds the member read model's rows for the next `limit` member keys after `afterKey` (in key order) that have
+   * none, in one transaction; answers the last key looked at and how many rows were written, `lastKey` null once
+   * the keys ran out. The server walks all keys once at start (decision 0166). PostgreSQL has no read model: null.
+   */
+  fillMemberReadModel(afterKey: string | null, limit: number): Promise<{ lastKey: string | null; filled: number }>;
   /** A person's qualifications, newest acquisition first. */
   findByPerson(personId: string): Promise<Qualification[]>;
   /** The qualifications of a range of persons, by person id, then as `findByPerson` (batch jobs, decision 0141). */

@@ -9,7 +9,8 @@ import { OqsError } from '../../formats/errors.js';
 import { resultError } from '../../formats/oqs-xml/index.js';
 import type { QualificationConfirmSearchInfo } from '../../formats/schemas.js';
 import { fromWireDate } from '../../formats/wire.js';
-import type { Institution, Person, Qualification, StoreRepositories } from '../../store/types.js';
+import { dvFlagsInForce } from '../../store/asOf.js';
+import type { Institution, MemberRecord, Person, Qualification, StoreRepositories } from '../../store/types.js';
 import { today, type OqsDeps, type ReaderResultBody } from './deps.js';
 import { OQS_NOTICES } from './errors.js';
 import { dvEffectsOf, loadQualificationResult } from './lookup.js';
@@ -48,7 +49,14 @@ export interface ConfirmationOutcome {
 
 /** The outcome of matching the search keys (OQSCD006). */
 export type NumberMatch =
-  { validity: '1' | '2' | '3'; person: Person; qualification: Qualification } | { validity: '4' | '5' };
+  | {
+      validity: '1' | '2' | '3';
+      person: Person;
+      qualification: Qualification;
+      /** What the store read with the match (an exact member key), so the answer needs no further lookups. */
+      record?: MemberRecord;
+    }
+  | { validity: '4' | '5' };
 
 function inForce(q: Qualification, date: string): boolean {
   return compareDates(q.acquiredOn, date) <= 0 && (q.lostOn === null || compareDates(date, q.lostOn) < 0);
@@ -91,8 +99,9 @@ export async function matchByNumber(
     branch: searchInfo.insuredBranchNumber ?? null,
   };
   const birthDate = fromWireDate(searchInfo.birthdate);
-  // One query: the member key's qualifications with their persons (decision 0134).
-  let found = candidatesOf(await repos.qualifications.findMembersByKey(key), birthDate, date);
+  // One read: the member key's qualifications with their persons and what the answer shows (decision 0166).
+  const records = await repos.qualifications.memberRecordsByKey(key);
+  let found = candidatesOf(records, birthDate, date);
   if (found.persons.size === 0 && searchInfo.insuredBranchNumber === undefined) {
     // No 枝番 on the card (printed before 枝番 existed, rules.md §1.2 [S8]) and nobody without one matches: every
     // 枝番 under the 記号・番号 is a candidate, and the birth date decides.
@@ -111,15 +120,19 @@ export async function matchByNumber(
   if (first === undefined || person === undefined) {
     return { validity: '4' };
   }
+  const recordOf = (q: Qualification): { record?: MemberRecord } => {
+    const record = records.find((r) => r.qualification.id === q.id);
+    return record === undefined ? {} : { record };
+  };
   const current = matching.find((q) => inForce(q, date));
   if (current !== undefined) {
-    return { validity: '1', person, qualification: current };
+    return { validity: '1', person, qualification: current, ...recordOf(current) };
   }
   // candidates come newest acquisition first: the latest lost one describes the person here.
   const newer = (await repos.qualifications.currentForPerson(person.id, date)).filter(
     (q) => compareDates(q.acquiredOn, first.acquiredOn) > 0,
   );
-  return { validity: newer.length > 0 ? '3' : '2', person, qualification: first };
+  return { validity: newer.length > 0 ? '3' : '2', person, qualification: first, ...recordOf(first) };
 }
 
 function errorBody(error: OqsError, validity?: '4' | '5'): ReaderResultBody {
@@ -183,7 +196,10 @@ export async function confirmByNumber(deps: OqsDeps, input: ConfirmByNumberInput
     return { ...recorded, body: errorBody(error, match.validity), personId: null, confirmationDate: date };
   }
   const { person, qualification } = match;
-  const flags = await repos.dvFlags.activeOn(person.id, visitDate);
+  const flags =
+    match.record !== undefined
+      ? dvFlagsInForce(match.record.dvFlags, visitDate)
+      : await repos.dvFlags.activeOn(person.id, visitDate);
   const effects = dvEffectsOf(flags);
   let notice: { code: string; ja: string } | null = null;
   if (input.presented !== undefined) {
@@ -225,6 +241,7 @@ export async function confirmByNumber(deps: OqsDeps, input: ConfirmByNumberInput
     date,
     at: now,
     addressHidden: effects.addressHidden,
+    ...(match.record !== undefined ? { record: match.record } : {}),
     ...(input.searchInfo.arbitraryIdentifier !== undefined
       ? { arbitraryIdentifier: input.searchInfo.arbitraryIdentifier }
       : {}),

@@ -5,10 +5,12 @@ import type {
   ConsentItem,
   DvFlag,
   Insurer,
+  MemberRecord,
   Person,
   Qualification,
   StoreRepositories,
 } from '../../store/types.js';
+import { attributesInForce } from '../../store/asOf.js';
 import { buildQualificationResult } from './result.js';
 
 const INSURER_TTL_MS = 60_000;
@@ -53,6 +55,8 @@ export interface ResultContext {
   arbitraryIdentifier?: string;
   prescriptionIssueSelect?: '1' | '2';
   limitConsent?: '0' | '1';
+  /** The member's records as already read with the match (`memberRecordsByKey`): no further lookups for them. */
+  record?: MemberRecord;
 }
 
 /**
@@ -66,12 +70,19 @@ export async function loadQualificationResult(
   context: ResultContext,
 ): Promise<{ result: ResultOfQualificationConfirmation; referenceNumber: string | null }> {
   // The latest document issued for the qualification (資格確認書, お知らせ …): its issue and validity dates.
+  const record = context.record?.qualification.id === qualification.id ? context.record : undefined;
   const [attributes, insurer, document, reference, insuredName] = await Promise.all([
-    repos.qualifications.attributesAsOf(qualification.id, context.date),
+    record !== undefined
+      ? attributesInForce(record.attributes, context.date)
+      : repos.qualifications.attributesAsOf(qualification.id, context.date),
     cachedInsurer(repos, qualification.insurerNumber, context.at.getTime()),
-    repos.documents.latestForQualification(person.id, qualification.id),
+    record !== undefined ? record.latestDocument : repos.documents.latestForQualification(person.id, qualification.id),
     repos.referenceNumbers.findByPerson(context.institutionCode, person.id),
-    insuredNameOf(repos, qualification),
+    record !== undefined
+      ? qualification.relationship === 'insured'
+        ? null
+        : record.insuredName
+      : insuredNameOf(repos, qualification),
   ]);
   const referenceNumber = reference?.referenceNumber ?? null;
   const result = buildQualificationResult({

@@ -7,12 +7,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import { addDays, isOqsCode, SCHEME_LABELS, type OqsCode, type OqsCodeTableName, type Scheme } from '@onshi/core';
+import { attributesInForce, DV_FLAGS, dvFlagsInForce } from '../asOf.js';
 import { memberKey } from '../memberKey.js';
 import {
   StoreConflictError,
   StoreNotFoundError,
   type ActorKind,
-  type AttributesAsOf,
   type AuditRow,
   type Authentication,
   type AuthorityStateRecord,
@@ -39,7 +39,6 @@ import {
   type DisasterDeclaration,
   type ProxyGrant,
   type DocumentKind,
-  type DvFlag,
   type DvFlagRecord,
   type IdempotencyRecord,
   type IndividualNumberLink,
@@ -49,6 +48,7 @@ import {
   type Insurer,
   type DocumentValidity,
   type IssuedDocument,
+  type MemberRecord,
   type NewQualificationAttribute,
   type Person,
   type PhonePlatform,
@@ -67,6 +67,14 @@ import {
   type StoreRepositories,
 } from '../types.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './database.js';
+import {
+  fillRangeSql,
+  MEMBER_SNAPSHOT_SQL,
+  memberPayloadSql,
+  NEXT_KEYS_SQL,
+  REFRESH_PER_TRANSACTION,
+  refreshMemberSql,
+} from './memberReadModel.js';
 import * as usageStats from './usageStats.js';
 import {
   bool,
@@ -95,7 +103,6 @@ const DOCUMENT_KINDS: readonly DocumentKind[] = [
   'eligibilityCertificate',
   'qualificationNotice',
 ];
-const DV_FLAGS: readonly DvFlag[] = ['selfInfoBlocked', 'nonDisclosure'];
 const CARD_KINDS: readonly CardKind[] = ['standard', 'faceOnly', 'smartphone'];
 const PLATFORMS: readonly PhonePlatform[] = ['android', 'iphone'];
 const CARD_STATUSES: readonly CardStatus[] = ['active', 'suspended', 'revoked', 'lost'];
@@ -939,7 +946,6 @@ const BULK_TABLES = [
   'documents',
 ];
 
-/** The columns of a joined row that carry `prefix`, without it (a second table's columns in one SELECT). */
 const AUDIT_COLS = [
   'seq',
   'at',
@@ -967,6 +973,20 @@ function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
+/** A JSON object as a row (the member read model's payload uses column names as keys). */
+function asRow(value: unknown): Row {
+  if (!isRecord(value)) {
+    throw new RowShapeError('payload', 'object', value);
+  }
+  return value;
+}
+
+/** Code-unit order, as SQL compares text. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The columns of a joined row that carry `prefix`, without it (a second table's columns in one SELECT). */
 function withoutPrefix(r: Row, prefix: string): Row {
   const out: Row = {};
   for (const key in r) {
@@ -1022,13 +1042,72 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     }
   }
 
-  /** Runs `fn` in the current transaction, or in a new one. */
+  /** Runs `fn` in the current transaction, or in a new one (which also brings waiting read-model rows up to date). */
   function atomic<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const open = current.getStore();
     if (open !== undefined) {
       return fn(open);
     }
-    return db.transaction((tx) => within(tx, () => fn(tx)));
+    return db.transaction((tx) =>
+      within(tx, async () => {
+        const result = await fn(tx);
+        await refreshMembers(tx);
+        return result;
+      }),
+    );
+  }
+
+  // The member read model (SQLite, decision 0166): keys read from the tables wait here for the next write
+  // transaction, which stores their rows as of everything committed before it.
+  const waitingMembers = new Set<string>();
+  const WAITING_MAX = 4096;
+  let payloadSql: string | undefined;
+  let refreshSql: { sql: string; params: number }[] | undefined;
+
+  async function refreshMembers(tx: SqlExecutor): Promise<void> {
+    if (waitingMembers.size === 0) {
+      return;
+    }
+    refreshSql ??= refreshMemberSql();
+    let done = 0;
+    for (const key of waitingMembers) {
+      if (done >= REFRESH_PER_TRANSACTION) {
+        break;
+      }
+      waitingMembers.delete(key);
+      done += 1;
+      for (const statement of refreshSql) {
+        await tx.run(statement.sql, new Array<string>(statement.params).fill(key));
+      }
+    }
+  }
+
+  /** A member key's records, newest acquisition first (as MEMBERS_SELECT orders them). */
+  function toMemberRecords(payload: string): MemberRecord[] {
+    const parsed: unknown = JSON.parse(payload);
+    if (!Array.isArray(parsed)) {
+      throw new RowShapeError('payload', 'array', parsed);
+    }
+    const records = parsed.map((m: unknown): MemberRecord => {
+      if (!isRecord(m) || !isRecord(m.q) || !isRecord(m.p) || !Array.isArray(m.a) || !Array.isArray(m.f)) {
+        throw new RowShapeError('payload', 'member record', m);
+      }
+      const d = m.d;
+      const n = m.n;
+      return {
+        qualification: toQualification(m.q),
+        person: toPerson(m.p),
+        attributes: m.a.map((a: unknown) => toAttribute(asRow(a))),
+        latestDocument: d === null || d === undefined ? null : toDocumentValidity(asRow(d)),
+        dvFlags: m.f.map((f: unknown) => toDvFlag(asRow(f))),
+        insuredName: typeof n === 'string' ? n : null,
+      };
+    });
+    return records.sort(
+      (x, y) =>
+        compareText(y.qualification.acquiredOn, x.qualification.acquiredOn) ||
+        compareText(x.qualification.id, y.qualification.id),
+    );
   }
 
   async function one<T>(sql: string, params: readonly SqlValue[], map: (r: Row) => T): Promise<T | null> {
@@ -1275,6 +1354,69 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
             : await ex().all(MEMBERS_SELECT, [memberKey(k)]);
         return rows.map((r) => ({ qualification: toQualification(r), person: toPerson(withoutPrefix(r, 'p_')) }));
       },
+      async memberRecordsByKey(k) {
+        const key = memberKey(k);
+        if (db.dialect === 'sqlite') {
+          const stored = await ex().get(MEMBER_SNAPSHOT_SQL, [key]);
+          if (stored !== undefined) {
+            return toMemberRecords(str(stored, 'payload'));
+          }
+          payloadSql ??= memberPayloadSql();
+          const built = await ex().get(payloadSql, [key]);
+          const records = built === undefined ? [] : toMemberRecords(str(built, 'payload'));
+          if (records.length > 0 && waitingMembers.size < WAITING_MAX) {
+            waitingMembers.add(key);
+          }
+          return records;
+        }
+        const members = (await ex().all(MEMBERS_SELECT, [key])).map((r) => ({
+          qualification: toQualification(r),
+          person: toPerson(withoutPrefix(r, 'p_')),
+        }));
+        return Promise.all(
+          members.map(async ({ qualification, person }) => ({
+            qualification,
+            person,
+            attributes: await many(
+              'SELECT * FROM qualification_attributes WHERE qualification_id = ? AND superseded_at IS NULL',
+              [qualification.id],
+              toAttribute,
+            ),
+            latestDocument: await one(
+              `SELECT ${DOCUMENT_COLS.filter((c) => c !== 'printed').join(', ')} FROM documents ` +
+                'WHERE person_id = ? AND qualification_id = ? ORDER BY issued_on DESC, id LIMIT 1',
+              [person.id, qualification.id],
+              toDocumentValidity,
+            ),
+            dvFlags: await many('SELECT * FROM dv_flags WHERE person_id = ?', [person.id], toDvFlag),
+            insuredName:
+              qualification.insuredQualificationId === null
+                ? null
+                : await one(
+                    'SELECT p.name_kanji FROM qualifications q JOIN persons p ON p.id = q.person_id WHERE q.id = ?',
+                    [qualification.insuredQualificationId],
+                    (r) => str(r, 'name_kanji'),
+                  ),
+          })),
+        );
+      },
+      async fillMemberReadModel(afterKey, limit) {
+        if (db.dialect !== 'sqlite') {
+          return { lastKey: null, filled: 0 };
+        }
+        return atomic(async (tx) => {
+          const after = afterKey ?? '';
+          const next = await tx.get(NEXT_KEYS_SQL, [after, Math.max(1, limit)]);
+          const lastKey = next === undefined ? null : optStr(next, 'last_key');
+          if (lastKey === null) {
+            return { lastKey: null, filled: 0 };
+          }
+          const fill = fillRangeSql();
+          const filled = await tx.run(fill.rows, [after, lastKey]);
+          await tx.run(fill.persons, [after, lastKey, after, lastKey]);
+          return { lastKey, filled };
+        });
+      },
       findByPerson: (personId) =>
         many(`${Q_SELECT} WHERE person_id = ? ORDER BY acquired_on DESC, id`, [personId], toQualification),
       findByPersonRange: (range) =>
@@ -1407,37 +1549,11 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       async attributesAsOf(qualificationId, date) {
         const rows = await many(
           'SELECT * FROM qualification_attributes WHERE qualification_id = ? AND superseded_at IS NULL ' +
-            'AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from, recorded_at',
+            'AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)',
           [qualificationId, date, date],
           toAttribute,
         );
-        const result: AttributesAsOf = {
-          copayRate: null,
-          limitCategory: null,
-          elderlyRecipient: null,
-          specificDiseases: [],
-        };
-        const diseases = new Map<string, QualificationAttribute & { kind: 'specificDisease' }>();
-        for (const a of rows) {
-          switch (a.kind) {
-            case 'copayRate':
-              result.copayRate = a;
-              break;
-            case 'limitCategory':
-              result.limitCategory = a;
-              break;
-            case 'elderlyRecipient':
-              result.elderlyRecipient = a;
-              break;
-            case 'specificDisease':
-              diseases.set(a.diseaseCategory, a);
-              break;
-          }
-        }
-        result.specificDiseases = [...diseases.values()].sort((x, y) =>
-          x.diseaseCategory.localeCompare(y.diseaseCategory),
-        );
-        return result;
+        return attributesInForce(rows, date);
       },
       attributeHistory: (qualificationId) =>
         many(
@@ -1503,7 +1619,7 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           [personId, date, date],
           toDvFlag,
         );
-        return DV_FLAGS.filter((f) => flags.some((x) => x.flag === f));
+        return dvFlagsInForce(flags, date);
       },
     },
 
