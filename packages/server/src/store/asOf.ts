@@ -44,7 +44,7 @@ export function dvFlagsInForce(records: readonly DvFlagRecord[], date: string): 
   );
 }
 
-/** Code-unit order, as SQL compares ISO dates and instants. */
-function compareText(a: string, b: string): number {
+/** Code-unit order, as SQL compares text (ISO dates, instants, ids). */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import { addDays, isOqsCode, SCHEME_LABELS, type OqsCode, type OqsCodeTableName, type Scheme } from '@onshi/core';
-import { attributesInForce, DV_FLAGS, dvFlagsInForce } from '../asOf.js';
+import { attributesInForce, compareText, DV_FLAGS, dvFlagsInForce } from '../asOf.js';
 import { memberKey } from '../memberKey.js';
 import {
   StoreConflictError,
@@ -981,11 +981,6 @@ function asRow(value: unknown): Row {
   return value;
 }
 
-/** Code-unit order, as SQL compares text. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The columns of a joined row that carry `prefix`, without it (a second table's columns in one SELECT). */
 function withoutPrefix(r: Row, prefix: string): Row {
   const out: Row = {};
@@ -1192,6 +1187,10 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     return [l.individualNumberHash, l.personId, l.individualNumberLast4, l.linkedOn, l.linkedBy];
   }
 
+  // A qualification's latest document from documents_person alone (decision 0163); the PostgreSQL member records too.
+  const LATEST_DOCUMENT_SELECT =
+    'SELECT id, person_id, qualification_id, insurer_number, kind, issued_on, valid_from, valid_to, on_request ' +
+    'FROM documents WHERE person_id = ? AND qualification_id = ? ORDER BY issued_on DESC, id LIMIT 1';
   const Q_SELECT = `SELECT ${QUALIFICATION_COLS.join(', ')} FROM qualifications`;
   const MEMBERS_FROM =
     `SELECT ${QUALIFICATION_COLS.map((c) => `q.${c}`).join(', ')}, ` +
@@ -1382,12 +1381,7 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
               [qualification.id],
               toAttribute,
             ),
-            latestDocument: await one(
-              `SELECT ${DOCUMENT_COLS.filter((c) => c !== 'printed').join(', ')} FROM documents ` +
-                'WHERE person_id = ? AND qualification_id = ? ORDER BY issued_on DESC, id LIMIT 1',
-              [person.id, qualification.id],
-              toDocumentValidity,
-            ),
+            latestDocument: await one(LATEST_DOCUMENT_SELECT, [person.id, qualification.id], toDocumentValidity),
             dvFlags: await many('SELECT * FROM dv_flags WHERE person_id = ?', [person.id], toDvFlag),
             insuredName:
               qualification.insuredQualificationId === null
@@ -1573,14 +1567,8 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       get: (id) => one('SELECT * FROM documents WHERE id = ?', [id], toDocument),
       listByPerson: (personId) =>
         many('SELECT * FROM documents WHERE person_id = ? ORDER BY issued_on, id', [personId], toDocument),
-      // Only columns of documents_person: the lookup never touches the table (decision 0163).
       latestForQualification: (personId, qualificationId) =>
-        one(
-          'SELECT id, person_id, qualification_id, insurer_number, kind, issued_on, valid_from, valid_to, on_request ' +
-            'FROM documents WHERE person_id = ? AND qualification_id = ? ORDER BY issued_on DESC, id LIMIT 1',
-          [personId, qualificationId],
-          toDocumentValidity,
-        ),
+        one(LATEST_DOCUMENT_SELECT, [personId, qualificationId], toDocumentValidity),
       listByInsurer: (insurerNumber, fromOn, toOn, page) =>
         many(
           'SELECT * FROM documents WHERE insurer_number = ? AND issued_on >= ? AND issued_on <= ? AND id > ? ' +
