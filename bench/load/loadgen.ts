@@ -25,6 +25,8 @@ export interface LoadConfig {
   durationMs: number;
   /** Requests before measuring (closed loop), not counted. */
   warmup: number;
+  /** Print `#measuring` when the measured phase starts (closed loop), for a harness that samples the server. */
+  markStart?: boolean;
 }
 
 /** What one run measured. */
@@ -106,6 +108,10 @@ async function closedLoop(): Promise<{ latencies: number[]; statuses: Map<number
   }
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
+  if (config.markStart === true) {
+    // A profiling harness reads this line to measure the server over the measured phase only.
+    process.stdout.write('#measuring\n');
+  }
   const start = performance.now();
   const end = start + config.durationMs;
   const worker = async (): Promise<void> => {

@@ -273,6 +273,36 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
           recordedAt: '2021-01-01T00:00:00.000Z',
         });
         await check();
+        // Every attribute kind, with its optional fields set and left empty (the model spreads each kind's value).
+        await store.qualifications.setAttribute({
+          kind: 'limitCategory',
+          qualificationId: q.id,
+          category: 'B04',
+          certificateClassification: '01',
+          issuedOn: '2021-02-01',
+          longTermOn: '2021-06-01',
+          validFrom: '2021-02-01',
+          recordedAt: '2021-02-01T00:00:00.000Z',
+        });
+        await store.qualifications.setAttribute({
+          kind: 'limitCategory',
+          qualificationId: insured.id,
+          category: 'A03',
+          certificateClassification: null,
+          issuedOn: null,
+          longTermOn: null,
+          validFrom: '2021-02-01',
+          recordedAt: '2021-02-01T00:00:00.000Z',
+        });
+        await store.qualifications.setAttribute({
+          kind: 'elderlyRecipient',
+          qualificationId: insured.id,
+          rate: 0.2,
+          issuedOn: null,
+          validFrom: '2022-01-01',
+          recordedAt: '2022-01-01T00:00:00.000Z',
+        });
+        await check();
         await store.qualifications.endAttribute(disease.id, '2023-12-31');
         await check();
         await store.documents.insert({

@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import { addDays, isOqsCode, SCHEME_LABELS, type OqsCode, type OqsCodeTableName, type Scheme } from '@onshi/core';
-import { attributesInForce, compareText, DV_FLAGS, dvFlagsInForce } from '../asOf.js';
+import { attributesInForce, DV_FLAGS, dvFlagsInForce } from '../asOf.js';
 import { memberKey } from '../memberKey.js';
 import {
   StoreConflictError,
@@ -48,7 +48,6 @@ import {
   type Insurer,
   type DocumentValidity,
   type IssuedDocument,
-  type MemberRecord,
   type NewQualificationAttribute,
   type Person,
   type PhonePlatform,
@@ -69,6 +68,7 @@ import {
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './database.js';
 import {
   fillRangeSql,
+  decodeMemberPayload,
   MEMBER_SNAPSHOT_SQL,
   memberPayloadSql,
   NEXT_KEYS_SQL,
@@ -94,11 +94,11 @@ import {
 // ---------------------------------------------------------------------------------------------------------------
 // Allowed values (checked on every read)
 
-const SEX: readonly Sex[] = ['male', 'female', 'unset'];
+export const SEX: readonly Sex[] = ['male', 'female', 'unset'];
 const SUBJECT_KINDS: readonly CredentialSubjectKind[] = ['insurer', 'institution', 'authority', 'analyst'];
-const RELATIONSHIPS: readonly Relationship[] = ['insured', 'dependant'];
-const COPAY_RATES: readonly CopayRate[] = [0.1, 0.2, 0.3];
-const DOCUMENT_KINDS: readonly DocumentKind[] = [
+export const RELATIONSHIPS: readonly Relationship[] = ['insured', 'dependant'];
+export const COPAY_RATES: readonly CopayRate[] = [0.1, 0.2, 0.3];
+export const DOCUMENT_KINDS: readonly DocumentKind[] = [
   'legacyInsuranceCard',
   'eligibilityCertificate',
   'qualificationNotice',
@@ -973,14 +973,6 @@ function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-/** A JSON object as a row (the member read model's payload uses column names as keys). */
-function asRow(value: unknown): Row {
-  if (!isRecord(value)) {
-    throw new RowShapeError('payload', 'object', value);
-  }
-  return value;
-}
-
 /** The columns of a joined row that carry `prefix`, without it (a second table's columns in one SELECT). */
 function withoutPrefix(r: Row, prefix: string): Row {
   const out: Row = {};
@@ -1078,33 +1070,6 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
   }
 
   /** A member key's records, newest acquisition first (as MEMBERS_SELECT orders them). */
-  function toMemberRecords(payload: string): MemberRecord[] {
-    const parsed: unknown = JSON.parse(payload);
-    if (!Array.isArray(parsed)) {
-      throw new RowShapeError('payload', 'array', parsed);
-    }
-    const records = parsed.map((m: unknown): MemberRecord => {
-      if (!isRecord(m) || !isRecord(m.q) || !isRecord(m.p) || !Array.isArray(m.a) || !Array.isArray(m.f)) {
-        throw new RowShapeError('payload', 'member record', m);
-      }
-      const d = m.d;
-      const n = m.n;
-      return {
-        qualification: toQualification(m.q),
-        person: toPerson(m.p),
-        attributes: m.a.map((a: unknown) => toAttribute(asRow(a))),
-        latestDocument: d === null || d === undefined ? null : toDocumentValidity(asRow(d)),
-        dvFlags: m.f.map((f: unknown) => toDvFlag(asRow(f))),
-        insuredName: typeof n === 'string' ? n : null,
-      };
-    });
-    return records.sort(
-      (x, y) =>
-        compareText(y.qualification.acquiredOn, x.qualification.acquiredOn) ||
-        compareText(x.qualification.id, y.qualification.id),
-    );
-  }
-
   async function one<T>(sql: string, params: readonly SqlValue[], map: (r: Row) => T): Promise<T | null> {
     const row = await ex().get(sql, params);
     return row === undefined ? null : map(row);
@@ -1358,11 +1323,11 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         if (db.dialect === 'sqlite') {
           const stored = await ex().get(MEMBER_SNAPSHOT_SQL, [key]);
           if (stored !== undefined) {
-            return toMemberRecords(str(stored, 'payload'));
+            return decodeMemberPayload(str(stored, 'payload'));
           }
           payloadSql ??= memberPayloadSql();
           const built = await ex().get(payloadSql, [key]);
-          const records = built === undefined ? [] : toMemberRecords(str(built, 'payload'));
+          const records = built === undefined ? [] : decodeMemberPayload(str(built, 'payload'));
           if (records.length > 0 && waitingMembers.size < WAITING_MAX) {
             waitingMembers.add(key);
           }
