@@ -258,16 +258,14 @@ export function decodeMemberPayload(payload: string): MemberRecord[] {
   if (!isPayload(parsed)) {
     throw new RowShapeError('payload', 'member records', parsed);
   }
-  const records = parsed.map(
-    (m): MemberRecord => ({
-      qualification: m.q,
-      person: m.p,
-      attributes: m.a,
-      latestDocument: m.d,
-      dvFlags: m.f,
-      insuredName: m.n,
-    }),
-  );
+  const records = parsed.map((m): MemberRecord => ({
+    qualification: m.q,
+    person: m.p,
+    attributes: m.a,
+    latestDocument: m.d,
+    dvFlags: m.f,
+    insuredName: m.n,
+  }));
   return records.sort(
     (x, y) =>
       compareText(y.qualification.acquiredOn, x.qualification.acquiredOn) ||
