@@ -11,9 +11,19 @@ import { Compile, type Validator } from 'typebox/compile';
 import { compareText, DV_FLAGS } from '../asOf.js';
 import type { MemberRecord } from '../types.js';
 import { RowShapeError } from './rows.js';
-import { COPAY_RATES, DOCUMENT_KINDS, RELATIONSHIPS, SEX } from './sqlStore.js';
+import {
+  ATTRIBUTE_COLS,
+  COPAY_RATES,
+  DOCUMENT_COLS,
+  DOCUMENT_KINDS,
+  DV_COLS,
+  PERSON_COLS,
+  QUALIFICATION_COLS,
+  RELATIONSHIPS,
+  SEX,
+} from './sqlStore.js';
 
-// Functions, not constants: sqlStore.ts imports this module, so its value lists are read only when called.
+// Functions, not constants: sqlStore.ts imports this module, so its column and value lists are read only when called.
 
 /** `json_object('camelKey', expression, …)`. */
 function objectOf(fields: Record<string, string>): string {
@@ -22,17 +32,20 @@ function objectOf(fields: Record<string, string>): string {
     .join(', ')})`;
 }
 
+/** A table's columns under their domain names: `person_id` → `personId: 'alias.person_id'`. */
+function columnsOf(alias: string, columns: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    columns.map((c) => [c.replace(/_([a-z])/g, (_, l: string) => l.toUpperCase()), `${alias}.${c}`]),
+  );
+}
+
 /** An attribute row as its domain object: the common columns and, by kind, the fields of its JSON value. */
 function attributeObject(): string {
-  const base = {
-    id: 'a.id',
-    qualificationId: 'a.qualification_id',
-    personId: 'a.person_id',
-    validFrom: 'a.valid_from',
-    validTo: 'a.valid_to',
-    recordedAt: 'a.recorded_at',
-    supersededAt: 'a.superseded_at',
-  };
+  // kind comes last with each kind's fields; slot is storage only and value is spread below.
+  const base = columnsOf(
+    'a',
+    ATTRIBUTE_COLS.filter((c) => c !== 'kind' && c !== 'slot' && c !== 'value'),
+  );
   const kinds: Record<string, Record<string, string>> = {
     copayRate: { rate: "a.value ->> '$.rate'" },
     limitCategory: {
@@ -67,50 +80,16 @@ function attributeObject(): string {
  * (decision 0166). Subquery results are wrapped in json() so they nest as JSON, not as strings.
  */
 export function memberPayloadSql(key = '?'): string {
-  const q = objectOf({
-    id: 'q.id',
-    personId: 'q.person_id',
-    insurerNumber: 'q.insurer_number',
-    symbol: 'q.symbol',
-    number: 'q.number',
-    branch: 'q.branch',
-    memberKey: 'q.member_key',
-    relationship: 'q.relationship',
-    insuredQualificationId: 'q.insured_qualification_id',
-    acquiredOn: 'q.acquired_on',
-    lostOn: 'q.lost_on',
-    lossReason: 'q.loss_reason',
-    cardClassification: 'q.card_classification',
-  });
-  const p = objectOf({
-    id: 'p.id',
-    nameKanji: 'p.name_kanji',
-    nameKana: 'p.name_kana',
-    birthDate: 'p.birth_date',
-    sex: 'p.sex',
-    address: 'p.address',
-    postalCode: 'p.postal_code',
-    prefecture: 'p.prefecture',
-  });
+  const q = objectOf(columnsOf('q', QUALIFICATION_COLS));
+  const p = objectOf(columnsOf('p', PERSON_COLS));
   const d = objectOf({
-    id: 'd.id',
-    personId: 'd.person_id',
-    qualificationId: 'd.qualification_id',
-    insurerNumber: 'd.insurer_number',
-    kind: 'd.kind',
-    issuedOn: 'd.issued_on',
-    validFrom: 'd.valid_from',
-    validTo: 'd.valid_to',
+    ...columnsOf(
+      'd',
+      DOCUMENT_COLS.filter((c) => c !== 'printed'),
+    ),
     onRequest: "json(CASE d.on_request WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)",
   });
-  const f = objectOf({
-    id: 'f.id',
-    personId: 'f.person_id',
-    flag: 'f.flag',
-    setOn: 'f.set_on',
-    clearedOn: 'f.cleared_on',
-    setBy: 'f.set_by',
-  });
+  const f = objectOf(columnsOf('f', DV_COLS));
   return (
     'SELECT json_group_array(json(m)) AS payload FROM (SELECT json_object(' +
     `'q', ${q}, 'p', ${p}, ` +
