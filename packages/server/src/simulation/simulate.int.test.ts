@@ -11,14 +11,20 @@ async function freshStore(): Promise<Store> {
   return createStore({ kind: 'sqlite', path: ':memory:' }, { individualNumberKey: randomBytes(32) });
 }
 
-/** Every person's raw rows, read back one person at a time (what the aggregates must equal). */
+/** Every raw row, read back one institution and one person at a time (what the aggregates must equal). */
 async function rawRows(store: Store): Promise<{ confirmations: Confirmation[]; claims: Claim[] }> {
   const confirmations: Confirmation[] = [];
   const claims: Claim[] = [];
-  for (const p of await store.persons.list({ limit: 1_000_000 })) {
+  for (const i of await store.institutions.list()) {
     confirmations.push(
-      ...(await store.confirmations.listByPerson(p.id, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z')),
+      ...(await store.confirmations.listByInstitution(
+        i.institutionCode,
+        '2000-01-01T00:00:00Z',
+        '2100-01-01T00:00:00Z',
+      )),
     );
+  }
+  for (const p of await store.persons.list({ limit: 1_000_000 })) {
     claims.push(...(await store.claims.listByPerson(p.id, '2000-01', '2100-12')));
   }
   return { confirmations, claims };

@@ -914,12 +914,15 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
           visual: 0,
           bulk: 0,
         });
-        const mine = await store.confirmations.listByPerson(
-          'p1',
+        const october = await store.confirmations.listByInstitution(
+          '1311111111',
           '2025-10-01T00:00:00.000Z',
-          '2025-12-01T00:00:00.000Z',
+          '2025-11-01T00:00:00.000Z',
         );
-        expect(mine.map((c) => c.method)).toEqual(['card', 'number']);
+        expect(october.map((c) => [c.personId, c.method])).toEqual([
+          ['p1', 'card'],
+          ['p1', 'number'],
+        ]);
         expect(
           await store.confirmations.listByInstitution(
             '1311111111',

@@ -862,11 +862,13 @@ export interface InstitutionRepository {
   setReaderStatus(institutionCode: string, status: ReaderStatus): Promise<boolean>;
 }
 
-/** Every qualification check. */
+/**
+ * Every qualification check. There is no lookup by person: a person's own history is the audit log's (portal
+ * access history), and an index by person here cost every group commit a random page write (decision 0167).
+ */
 export interface ConfirmationRepository {
   record(c: WithOptionalId<Confirmation>): Promise<Confirmation>;
   insertMany(cs: readonly Confirmation[]): Promise<void>;
-  listByPerson(personId: string, fromAt: string, toAt: string): Promise<Confirmation[]>;
   listByInstitution(institutionCode: string, fromAt: string, toAt: string): Promise<Confirmation[]>;
   /** Counts per method for checks whose confirmedOn falls in [fromOn, toOn] (statistics). */
   countByMethod(fromOn: string, toOn: string): Promise<Record<ConfirmationMethod, number>>;

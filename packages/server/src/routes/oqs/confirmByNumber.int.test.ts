@@ -224,12 +224,12 @@ describe('confirmation by number (issue 6; oqs-interface.md §3, §8 OQSCD006)',
       target: confirmationId,
       outcome: 'allowed',
     });
-    const recorded = await server.ctx.store.confirmations.listByPerson(
-      person.id,
+    const recorded = await server.ctx.store.confirmations.listByInstitution(
+      CODE,
       '2026-01-01T00:00:00Z',
       '2027-01-01T00:00:00Z',
     );
-    expect(recorded.map((c) => c.id)).toEqual([confirmationId]);
+    expect(recorded.map((c) => [c.id, c.personId])).toEqual([[confirmationId, person.id]]);
   });
 
   it('FHIR R4: ?format=fhir gives a Bundle with JP Core Patient and Coverage', async () => {

@@ -1860,12 +1860,6 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           await tx.insertMany('confirmations', CONFIRMATION_COLS, cs.map(confirmationValues));
           await usageStats.addConfirmationUsage(tx, cs);
         }),
-      listByPerson: (personId, fromAt, toAt) =>
-        many(
-          'SELECT * FROM confirmations WHERE person_id = ? AND at >= ? AND at < ? ORDER BY at, id',
-          [personId, fromAt, toAt],
-          toConfirmation,
-        ),
       listByInstitution: (code, fromAt, toAt) =>
         many(
           'SELECT * FROM confirmations WHERE institution_code = ? AND at >= ? AND at < ? ORDER BY at, id',
