@@ -45,6 +45,11 @@ export interface SqlDatabase extends SqlExecutor {
     options?: BulkTransactionOptions,
   ): Promise<T>;
   close(): Promise<void>;
+  /**
+   * SQLite files only: one person's committed audit rows, newest first, through the person index the background
+   * thread keeps in a file of its own (decision 0167). Absent elsewhere: the audit_log index serves the query.
+   */
+  auditByPerson?(personId: string, limit: number): Promise<Row[]>;
 }
 
 /** Options of `bulkTransaction`. */

@@ -1990,8 +1990,18 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       last: () => one('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1', [], toAudit),
       scan: (afterSeq, limit) =>
         many('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit], toAudit),
-      listByPerson: (personId, limit) =>
-        many('SELECT * FROM audit_log WHERE person_id = ? ORDER BY seq DESC LIMIT ?', [personId, limit], toAudit),
+      async listByPerson(personId, limit) {
+        // A SQLite file keeps this index beside the database, off the group commit (decision 0167); inside a
+        // transaction, or elsewhere, the table answers (PostgreSQL has audit_log_person; in memory it is small).
+        if (db.auditByPerson !== undefined && current.getStore() === undefined) {
+          return (await db.auditByPerson(personId, limit)).map(toAudit);
+        }
+        return many(
+          'SELECT * FROM audit_log WHERE person_id = ? ORDER BY seq DESC LIMIT ?',
+          [personId, limit],
+          toAudit,
+        );
+      },
     },
 
     idempotency: {
