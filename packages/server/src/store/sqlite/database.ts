@@ -24,6 +24,7 @@ import {
   INDEX_STEP_SQL,
   personIndexPath,
   readAuditByPerson,
+  WATERMARK_SQL,
 } from './personIndex.js';
 
 type Statement = Database.Statement;
@@ -77,12 +78,18 @@ db.pragma('busy_timeout = 5000');
 db.prepare('ATTACH DATABASE ? AS person_index').run(workerData.indexPath);
 db.pragma('person_index.cache_size = -' + String(workerData.indexCacheKib));
 const steps = workerData.indexSql.map((sql) => ({ statement: db.prepare(sql), chunk: sql.includes('@chunk') }));
+const watermark = db.prepare(workerData.watermarkSql);
+// One step: true when it indexed a whole chunk, so more rows may be waiting.
 const indexStep = db.transaction(() => {
-  let changes = 0;
+  const before = watermark.get().seq;
   for (const step of steps) {
-    changes = step.chunk ? step.statement.run({ chunk: workerData.indexRows }).changes : step.statement.run().changes;
+    if (step.chunk) {
+      step.statement.run({ chunk: workerData.indexRows });
+    } else {
+      step.statement.run();
+    }
   }
-  return changes > 0;
+  return watermark.get().seq - before >= workerData.indexRows;
 });
 let timer = null;
 let ticks = 0;
@@ -125,6 +132,7 @@ function startCheckpointer(path: string, onFailure: (reason: string) => void): C
       path,
       indexPath: personIndexPath(path),
       indexSql: INDEX_STEP_SQL,
+      watermarkSql: WATERMARK_SQL,
       indexRows: INDEX_STEP_ROWS,
       indexBudgetMs: INDEX_BUDGET_MS,
       indexEveryTicks: Math.max(1, Math.round(INDEX_INTERVAL_MS / CHECKPOINT_INTERVAL_MS)),

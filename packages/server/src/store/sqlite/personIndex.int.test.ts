@@ -67,7 +67,7 @@ describe('the audit log by person, indexed beside a SQLite file off the group co
     try {
       attachPersonIndex(db, personIndexPath(path));
       let steps = 0;
-      while (indexAuditStep(db, chunk)) {
+      while (indexAuditStep(db, chunk) > 0) {
         steps += 1;
       }
       return steps;

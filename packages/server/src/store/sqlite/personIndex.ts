@@ -74,22 +74,30 @@ export function ensurePersonIndex(indexPath: string): void {
   }
 }
 
+/** How far the index reaches, on a connection with it attached: 0 before the first step or when not trusted. */
+export const WATERMARK_SQL = `SELECT COALESCE(${VALID_WATERMARK}, 0) AS seq`;
+
 /**
- * Runs one indexing step on `db` (the app's database as main, the index attached); returns true when the watermark
- * moved, so a caller catching up runs steps until it returns false.
+ * Runs one indexing step on `db` (the app's database as main, the index attached); returns how far the watermark
+ * moved (audit seqs). A step that moved less than `chunk` reached the last row committed when it began.
  */
-export function indexAuditStep(db: Database.Database, chunk = INDEX_STEP_ROWS): boolean {
-  let moved = false;
-  db.transaction(() => {
-    for (const [i, sql] of INDEX_STEP_SQL.entries()) {
-      const statement = db.prepare(sql);
-      const changes = sql.includes('@chunk') ? statement.run({ chunk }).changes : statement.run().changes;
-      if (i === INDEX_STEP_SQL.length - 1) {
-        moved = changes > 0;
+export function indexAuditStep(db: Database.Database, chunk = INDEX_STEP_ROWS): number {
+  const watermark = db.prepare(WATERMARK_SQL);
+  const seqOf = (): number => (watermark.get() as { seq: number }).seq;
+  return db
+    .transaction(() => {
+      const before = seqOf();
+      for (const sql of INDEX_STEP_SQL) {
+        const statement = db.prepare(sql);
+        if (sql.includes('@chunk')) {
+          statement.run({ chunk });
+        } else {
+          statement.run();
+        }
       }
-    }
-  }).deferred();
-  return moved;
+      return seqOf() - before;
+    })
+    .deferred();
 }
 
 /** The newest audit rows of one person, newest first: the indexed ones and those past the watermark. */
@@ -136,18 +144,13 @@ export function catchUpPersonIndex(databasePath: string): number {
   try {
     db.pragma('busy_timeout = 5000');
     attachPersonIndex(db, indexPath);
-    const before = watermarkOf(db);
-    while (indexAuditStep(db)) {
-      // each step is one transaction of at most INDEX_STEP_ROWS rows
+    let indexed = 0;
+    for (let moved = INDEX_STEP_ROWS; moved >= INDEX_STEP_ROWS;) {
+      moved = indexAuditStep(db);
+      indexed += moved;
     }
-    return watermarkOf(db) - before;
+    return indexed;
   } finally {
     db.close();
   }
-}
-
-function watermarkOf(db: Database.Database): number {
-  const row = db.prepare(`SELECT seq FROM ${SCHEMA}.watermark WHERE name = 'audit_log'`).get() as
-    { seq: number } | undefined;
-  return row?.seq ?? 0;
 }
