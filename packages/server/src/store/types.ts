@@ -870,8 +870,6 @@ export interface ConfirmationRepository {
   record(c: WithOptionalId<Confirmation>): Promise<Confirmation>;
   insertMany(cs: readonly Confirmation[]): Promise<void>;
   listByInstitution(institutionCode: string, fromAt: string, toAt: string): Promise<Confirmation[]>;
-  /** Counts per method for checks whose confirmedOn falls in [fromOn, toOn] (statistics). */
-  countByMethod(fromOn: string, toOn: string): Promise<Record<ConfirmationMethod, number>>;
 }
 
 /** Consents at the reader. */

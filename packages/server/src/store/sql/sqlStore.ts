@@ -1866,18 +1866,6 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           [code, fromAt, toAt],
           toConfirmation,
         ),
-      async countByMethod(fromOn, toOn) {
-        const rows = await ex().all(
-          'SELECT method, COUNT(*) AS n FROM confirmations WHERE confirmed_on >= ? AND confirmed_on <= ? ' +
-            'GROUP BY method',
-          [fromOn, toOn],
-        );
-        const counts: Record<ConfirmationMethod, number> = { card: 0, number: 0, visual: 0, bulk: 0 };
-        for (const r of rows) {
-          counts[oneOf(r, 'method', METHODS)] = num(r, 'n');
-        }
-        return counts;
-      },
     },
 
     consents: {
