@@ -1,7 +1,7 @@
 import { tokyoDate, type AcceptancePerson } from '@onshi/core';
 import type {
   Card,
-  Certificate,
+  CertificateStatus,
   DvFlag,
   InsuranceUseRegistration,
   Person,
@@ -24,7 +24,7 @@ export async function acceptancePersonOf(
   person: Person,
   qualification: 'active' | 'lost',
   date: string,
-  read?: { card: Card; certificate: Certificate; registration?: InsuranceUseRegistration | null },
+  read?: { card: Card; certificate: CertificateStatus; registration?: InsuranceUseRegistration | null },
   flagsOnDate?: readonly DvFlag[],
 ): Promise<AcceptancePerson> {
   const [registration, flags] = await Promise.all([
@@ -32,7 +32,7 @@ export async function acceptancePersonOf(
     flagsOnDate ?? repos.dvFlags.activeOn(person.id, date),
   ]);
   let card: Card | undefined = read?.card;
-  let certificate: Certificate | undefined = read?.certificate;
+  let certificate: CertificateStatus | undefined = read?.certificate;
   if (card === undefined) {
     const cards = (await repos.cards.listByPerson(person.id)).filter((c) => c.status === 'active');
     card = cards.sort((a, b) => (a.issuedOn < b.issuedOn ? 1 : -1))[0];

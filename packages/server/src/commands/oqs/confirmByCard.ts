@@ -13,7 +13,7 @@ import type { ResultOfQualificationConfirmation } from '../../formats/schemas.js
 import type {
   Authentication,
   Card,
-  Certificate,
+  CertificateStatus,
   Institution,
   InsuranceUseRegistration,
   Person,
@@ -214,7 +214,7 @@ interface Verified {
   institution: Institution;
   person: Person;
   card: Card;
-  certificate: Certificate;
+  certificate: CertificateStatus;
   /** The 健康保険証利用登録 in force today, read with the card. */
   registration: InsuranceUseRegistration | null;
   base: Omit<CheckRecord, 'personId' | 'qualificationId' | 'insurerNumber' | 'qualificationValidity' | 'resultCode'>;

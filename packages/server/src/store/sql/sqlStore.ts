@@ -24,6 +24,7 @@ import {
   type CardKind,
   type CardStatus,
   type Certificate,
+  type CertificateStatus,
   type CertificateKind,
   type Claim,
   type ClaimKind,
@@ -466,7 +467,7 @@ function toRegistration(r: Row): InsuranceUseRegistration {
   };
 }
 
-function toCertificate(r: Row): Certificate {
+function toCertificateStatus(r: Row): CertificateStatus {
   return {
     serial: str(r, 'serial'),
     cardId: str(r, 'card_id'),
@@ -475,8 +476,11 @@ function toCertificate(r: Row): Certificate {
     notAfter: str(r, 'not_after'),
     revokedAt: optStr(r, 'revoked_at'),
     revocationReason: optStr(r, 'revocation_reason'),
-    der: bytes(r, 'der'),
   };
+}
+
+function toCertificate(r: Row): Certificate {
+  return { ...toCertificateStatus(r), der: bytes(r, 'der') };
 }
 
 function toInstitution(r: Row): Institution {
@@ -1169,7 +1173,9 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
 
   // The card check's one query (decision 0146): link → certificate → card, person, registration in force on a date.
   const CARD_PATH_SELECT =
-    `SELECT ${CERT_COLS.map((c) => `c.${c}`).join(', ')}, l.person_id AS link_person_id, ` +
+    `SELECT ${CERT_COLS.filter((c) => c !== 'der')
+      .map((c) => `c.${c}`)
+      .join(', ')}, l.person_id AS link_person_id, ` +
     `${CARD_COLS.map((c) => `k.${c} AS k_${c}`).join(', ')}, ` +
     `${PERSON_COLS.map((c) => `p.${c} AS p_${c}`).join(', ')}, ` +
     `${REGISTRATION_COLS.map((c) => `r.${c} AS r_${c}`).join(', ')} ` +
@@ -1686,7 +1692,7 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
             const person = withoutPrefix(r, 'p_');
             const registration = withoutPrefix(r, 'r_');
             return {
-              certificate: toCertificate(r),
+              certificate: toCertificateStatus(r),
               personId: str(r, 'link_person_id'),
               card: card['id'] === null || card['id'] === undefined ? null : toCard(card),
               person: person['id'] === null || person['id'] === undefined ? null : toPerson(person),
