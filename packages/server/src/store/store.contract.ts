@@ -208,6 +208,30 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         expect(anyBranch.map((m) => m.qualification.id).sort()).toEqual([old.id, now.id, noBranch.id].sort());
       });
 
+      it("answers memberRecordsOfPerson with the person's records under every member key they had, newest acquisition first", async () => {
+        await store.persons.insertMany([person('p1'), person('p2', { birthDate: '1990-01-01' })]);
+        const old = await member('p1', { acquiredOn: '2015-04-01', lostOn: '2020-04-01', lossReason: '03' });
+        const now = await member('p1', { number: '9999', acquiredOn: '2020-04-01' });
+        // Another person under the first key is not theirs.
+        await member('p2', { acquiredOn: '2021-04-01' });
+        const byKey = async (number: string) =>
+          (
+            await store.qualifications.memberRecordsByKey({
+              insurerNumber: '01130012',
+              symbol: '1234',
+              number,
+              branch: '01',
+            })
+          ).filter((r) => r.person.id === 'p1');
+        const expected = [...(await byKey('9999')), ...(await byKey('5678'))];
+        expect(expected.map((r) => r.qualification.id)).toEqual([now.id, old.id]);
+        expect(await store.qualifications.memberRecordsOfPerson('p1')).toEqual(expected);
+        // Built on a miss, stored by the next write transaction, then read from the model: the same answer.
+        await store.transaction(() => Promise.resolve());
+        expect(await store.qualifications.memberRecordsOfPerson('p1')).toEqual(expected);
+        expect(await store.qualifications.memberRecordsOfPerson('nobody')).toEqual([]);
+      });
+
       it('answers memberRecordsByKey as the tables say after every kind of change (member read model, decision 0166)', async () => {
         const key = { insurerNumber: '01130012', symbol: '1234', number: '5678', branch: '01' };
         const byId = <T extends { id: string }>(xs: readonly T[]): T[] =>

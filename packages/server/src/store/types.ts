@@ -696,6 +696,11 @@ export interface QualificationRepository {
     branch: string | null;
   }): Promise<MemberRecord[]>;
   /**
+   * The same records for one person, under every member key they have or had, newest acquisition first (then by
+   * id, as `currentForPerson`): what a card check reads once it knows the person.
+   */
+  memberRecordsOfPerson(personId: string): Promise<MemberRecord[]>;
+  /**
    * Builds the member read model's rows for the next `limit` member keys after `afterKey` (in key order) that have
    * none, in one transaction; answers the last key looked at and how many rows were written, `lastKey` null once
    * the keys ran out. The server walks all keys once at start (decision 0166). PostgreSQL has no read model: null.

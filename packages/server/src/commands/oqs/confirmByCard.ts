@@ -1,5 +1,5 @@
 import type { SignedFaceAttestation } from '@onshi/card';
-import { acceptDocument, type AcceptDocumentResult } from '@onshi/core';
+import { acceptDocument, compareDates, type AcceptDocumentResult } from '@onshi/core';
 import {
   normaliseSerial,
   verifyChallengeSignature,
@@ -16,10 +16,11 @@ import type {
   CertificateStatus,
   Institution,
   InsuranceUseRegistration,
+  MemberRecord,
   Person,
-  Qualification,
   StoreRepositories,
 } from '../../store/types.js';
+import { dvFlagsInForce } from '../../store/asOf.js';
 import { acceptancePersonOf } from './cardState.js';
 import { cardTrustOf } from './cardTrust.js';
 import { challengeBookOf } from './challenge.js';
@@ -91,19 +92,25 @@ function serialForms(serial: string): string[] {
   return lower === normalised ? [lower] : [lower, normalised];
 }
 
-/** The qualifications a card read shows: those in force today, or else the latest lost one. */
+/**
+ * The qualifications a card read shows — those in force today, or else the latest acquired by today — with what the
+ * answer reads about each, from the person's member records (one read of the member read model per member key).
+ */
 async function qualificationsFor(
   repos: StoreRepositories,
   personId: string,
   date: string,
-): Promise<{ validity: '1' | '2' | '3' | '4'; qualifications: Qualification[] }> {
-  const current = await repos.qualifications.currentForPerson(personId, date);
+): Promise<{ validity: '1' | '2' | '4'; records: MemberRecord[]; all: MemberRecord[] }> {
+  const all = await repos.qualifications.memberRecordsOfPerson(personId);
+  const current = all.filter(
+    ({ qualification: q }) =>
+      compareDates(q.acquiredOn, date) <= 0 && (q.lostOn === null || compareDates(date, q.lostOn) < 0),
+  );
   if (current.length > 0) {
-    return { validity: '1', qualifications: current };
+    return { validity: '1', records: current, all };
   }
-  const past = (await repos.qualifications.findByPerson(personId)).filter((q) => q.acquiredOn <= date);
-  const [latest] = past;
-  return latest === undefined ? { validity: '4', qualifications: [] } : { validity: '2', qualifications: [latest] };
+  const latest = all.find(({ qualification: q }) => compareDates(q.acquiredOn, date) <= 0);
+  return latest === undefined ? { validity: '4', records: [], all } : { validity: '2', records: [latest], all };
 }
 
 /** A refusal from the rules for this card (the card is not usable as insurance): the catalogue error to show. */
@@ -224,11 +231,15 @@ interface Verified {
 
 async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Promise<CardConfirmationOutcome> {
   const repos = deps.ctx.store;
-  // Read once, side by side: the rules (自己情報提供不可) and the result (address hidden) both need today's flags.
-  const [{ validity, qualifications }, flags] = await Promise.all([
-    qualificationsFor(repos, v.person.id, v.date),
-    repos.dvFlags.activeOn(v.person.id, v.date),
-  ]);
+  // Read once: the rules (自己情報提供不可) and the result (address hidden) both need today's flags, which every
+  // member record of the person carries.
+  const { validity, records, all } = await qualificationsFor(repos, v.person.id, v.date);
+  const [anyRecord] = all;
+  const flags =
+    anyRecord !== undefined
+      ? dvFlagsInForce(anyRecord.dvFlags, v.date)
+      : await repos.dvFlags.activeOn(v.person.id, v.date);
+  const qualifications = records.map((r) => r.qualification);
   const acceptancePerson = await acceptancePersonOf(
     repos,
     v.person,
@@ -286,8 +297,9 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
   const effects = dvEffectsOf(flags);
   const results: ResultOfQualificationConfirmation[] = [];
   let referenceNumber: string | null = null;
-  for (const q of qualifications) {
-    const loaded = await loadQualificationResult(repos, v.person, q, {
+  for (const record of records) {
+    const loaded = await loadQualificationResult(repos, v.person, record.qualification, {
+      record,
       institutionCode: input.institutionCode,
       date: v.date,
       at: v.now,

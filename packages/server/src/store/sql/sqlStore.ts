@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import { addDays, isOqsCode, SCHEME_LABELS, type OqsCode, type OqsCodeTableName, type Scheme } from '@onshi/core';
-import { attributesInForce, DV_FLAGS, dvFlagsInForce } from '../asOf.js';
+import { attributesInForce, compareText, DV_FLAGS, dvFlagsInForce } from '../asOf.js';
 import { memberKey } from '../memberKey.js';
 import {
   StoreConflictError,
@@ -49,6 +49,7 @@ import {
   type Insurer,
   type DocumentValidity,
   type IssuedDocument,
+  type MemberRecord,
   type NewQualificationAttribute,
   type Person,
   type PhonePlatform,
@@ -1185,6 +1186,48 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     'WHERE x.person_id = l.person_id AND x.registered_on <= ? AND (x.unregistered_on IS NULL OR x.unregistered_on > ?) ' +
     'ORDER BY x.registered_on DESC LIMIT 1)';
 
+  /** A stored member key's records (`memberRecordsByKey`): the read model on SQLite, the tables elsewhere. */
+  async function memberRecordsOfKey(key: string): Promise<MemberRecord[]> {
+    if (db.dialect === 'sqlite') {
+      const stored = await ex().get(MEMBER_SNAPSHOT_SQL, [key]);
+      if (stored !== undefined) {
+        return decodeMemberPayload(str(stored, 'payload'));
+      }
+      payloadSql ??= memberPayloadSql();
+      const built = await ex().get(payloadSql, [key]);
+      const records = built === undefined ? [] : decodeMemberPayload(str(built, 'payload'));
+      if (records.length > 0 && waitingMembers.size < WAITING_MAX) {
+        waitingMembers.add(key);
+      }
+      return records;
+    }
+    const members = (await ex().all(MEMBERS_SELECT, [key])).map((r) => ({
+      qualification: toQualification(r),
+      person: toPerson(withoutPrefix(r, 'p_')),
+    }));
+    return Promise.all(
+      members.map(async ({ qualification, person }) => ({
+        qualification,
+        person,
+        attributes: await many(
+          'SELECT * FROM qualification_attributes WHERE qualification_id = ? AND superseded_at IS NULL',
+          [qualification.id],
+          toAttribute,
+        ),
+        latestDocument: await one(LATEST_DOCUMENT_SELECT, [person.id, qualification.id], toDocumentValidity),
+        dvFlags: await many('SELECT * FROM dv_flags WHERE person_id = ?', [person.id], toDvFlag),
+        insuredName:
+          qualification.insuredQualificationId === null
+            ? null
+            : await one(
+                'SELECT p.name_kanji FROM qualifications q JOIN persons p ON p.id = q.person_id WHERE q.id = ?',
+                [qualification.insuredQualificationId],
+                (r) => str(r, 'name_kanji'),
+              ),
+      })),
+    );
+  }
+
   const repositories: StoreRepositories = {
     persons: {
       async insert(input) {
@@ -1324,45 +1367,22 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
             : await ex().all(MEMBERS_SELECT, [memberKey(k)]);
         return rows.map((r) => ({ qualification: toQualification(r), person: toPerson(withoutPrefix(r, 'p_')) }));
       },
-      async memberRecordsByKey(k) {
-        const key = memberKey(k);
-        if (db.dialect === 'sqlite') {
-          const stored = await ex().get(MEMBER_SNAPSHOT_SQL, [key]);
-          if (stored !== undefined) {
-            return decodeMemberPayload(str(stored, 'payload'));
+      memberRecordsByKey: (k) => memberRecordsOfKey(memberKey(k)),
+      async memberRecordsOfPerson(personId) {
+        const keys = await ex().all('SELECT DISTINCT member_key FROM qualifications WHERE person_id = ?', [personId]);
+        const records: MemberRecord[] = [];
+        for (const row of keys) {
+          for (const record of await memberRecordsOfKey(str(row, 'member_key'))) {
+            if (record.person.id === personId) {
+              records.push(record);
+            }
           }
-          payloadSql ??= memberPayloadSql();
-          const built = await ex().get(payloadSql, [key]);
-          const records = built === undefined ? [] : decodeMemberPayload(str(built, 'payload'));
-          if (records.length > 0 && waitingMembers.size < WAITING_MAX) {
-            waitingMembers.add(key);
-          }
-          return records;
         }
-        const members = (await ex().all(MEMBERS_SELECT, [key])).map((r) => ({
-          qualification: toQualification(r),
-          person: toPerson(withoutPrefix(r, 'p_')),
-        }));
-        return Promise.all(
-          members.map(async ({ qualification, person }) => ({
-            qualification,
-            person,
-            attributes: await many(
-              'SELECT * FROM qualification_attributes WHERE qualification_id = ? AND superseded_at IS NULL',
-              [qualification.id],
-              toAttribute,
-            ),
-            latestDocument: await one(LATEST_DOCUMENT_SELECT, [person.id, qualification.id], toDocumentValidity),
-            dvFlags: await many('SELECT * FROM dv_flags WHERE person_id = ?', [person.id], toDvFlag),
-            insuredName:
-              qualification.insuredQualificationId === null
-                ? null
-                : await one(
-                    'SELECT p.name_kanji FROM qualifications q JOIN persons p ON p.id = q.person_id WHERE q.id = ?',
-                    [qualification.insuredQualificationId],
-                    (r) => str(r, 'name_kanji'),
-                  ),
-          })),
+        // Newest acquisition first, then by id: the order of currentForPerson and findByPerson.
+        return records.sort((a, b) =>
+          a.qualification.acquiredOn === b.qualification.acquiredOn
+            ? compareText(a.qualification.id, b.qualification.id)
+            : compareText(b.qualification.acquiredOn, a.qualification.acquiredOn),
         );
       },
       async fillMemberReadModel(afterKey, limit) {
