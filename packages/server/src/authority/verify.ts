@@ -174,7 +174,7 @@ function refuse(code: string, ja: string, en: string, basis = BASIS_X509): Certi
  * `certificate.revoked`, `certificate.revocationUnknown`, `certificate.notYetValid`, `certificate.expired`.
  */
 export function verifyCertificate(der: Uint8Array, options: VerifyOptions): CertificateVerdict {
-  const leaf = parseCertificate(der);
+  const leaf = parsedCertificate(der);
   if (!leaf) {
     return malformed();
   }
@@ -339,29 +339,46 @@ function verifyParsed(leaf: ParsedCertificate, der: Uint8Array, options: VerifyO
   return { ...verdict(true, 'certificate.ok', '有効な証明書です', 'the certificate is valid', BASIS_X509), ...details };
 }
 
-/** Subject keys imported lately, by their PKCS#1 DER (a card is read again and again at the same clinics). */
-const RSA_KEYS = new Map<string, KeyObject>();
-const RSA_KEYS_MAX = 20_000;
-
 /**
- * The subject key of a parsed certificate (PKCS#1 import: ~20 µs, against ~300 µs for SPKI under OpenSSL 3). Keyed
- * by the key's own bytes, so a cached key is exactly the one the certificate carries; the oldest import goes first.
+ * What was derived lately from the same bytes (a card is read again and again at the same clinics): keyed by the
+ * bytes themselves, so a hit is exactly what they give; the oldest entry goes first when full.
  */
-function rsaKey(certificate: ParsedCertificate): KeyObject {
-  const der = Buffer.from(certificate.rsaPublicKey);
-  const id = der.toString('latin1');
-  let key = RSA_KEYS.get(id);
-  if (key === undefined) {
-    key = createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
-    if (RSA_KEYS.size >= RSA_KEYS_MAX) {
-      const oldest = RSA_KEYS.keys().next();
-      if (oldest.done !== true) {
-        RSA_KEYS.delete(oldest.value);
+class ByBytes<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly max: number) {}
+
+  get(bytes: Uint8Array, derive: (own: Uint8Array) => V): V {
+    const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    let value = this.entries.get(id);
+    if (value === undefined) {
+      // A copy of its own: what is kept never pins the caller's (possibly pooled) buffer.
+      value = derive(Uint8Array.from(bytes));
+      if (this.entries.size >= this.max) {
+        const oldest = this.entries.keys().next();
+        if (oldest.done !== true) {
+          this.entries.delete(oldest.value);
+        }
       }
+      this.entries.set(id, value);
     }
-    RSA_KEYS.set(id, key);
+    return value;
   }
-  return key;
+}
+
+const RSA_KEYS = new ByBytes<KeyObject>(20_000);
+const PARSED = new ByBytes<ParsedCertificate | undefined>(20_000);
+
+/** The subject key of a parsed certificate (PKCS#1 import: ~20 µs, against ~300 µs for SPKI under OpenSSL 3). */
+function rsaKey(certificate: ParsedCertificate): KeyObject {
+  return RSA_KEYS.get(certificate.rsaPublicKey, (der) =>
+    createPublicKey({ key: Buffer.from(der), format: 'der', type: 'pkcs1' }),
+  );
+}
+
+/** A presented certificate parsed (the DER walk costs as much as the signature check; the parse is pure). */
+function parsedCertificate(der: Uint8Array): ParsedCertificate | undefined {
+  return PARSED.get(der, parseCertificate);
 }
 
 /** A challenge signed by a card or phone (PIN path), as the reader returns it. */
@@ -376,7 +393,7 @@ export interface ChallengeResponse {
  * certificate key's (RSASSA-PKCS1-v1_5, SHA-256). Adds the code `signature.invalid`.
  */
 export function verifyChallengeSignature(response: ChallengeResponse, options: VerifyOptions): CertificateVerdict {
-  const leaf = parseCertificate(response.certificate);
+  const leaf = parsedCertificate(response.certificate);
   if (!leaf) {
     return malformed();
   }
@@ -449,7 +466,7 @@ export function verifyFaceAttestation(
       basis,
     );
   }
-  const reader = parseCertificate(attestation.readerCertificate);
+  const reader = parsedCertificate(attestation.readerCertificate);
   if (!reader) {
     return malformed();
   }
