@@ -6,6 +6,7 @@
  * holds or waits for the connection (decision 0130). A file database hands its WAL checkpoints to a background
  * thread once it is written to steadily, so the event loop never waits for a checkpoint's copy and fsync (0131).
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -22,6 +23,7 @@ import {
   ensurePersonIndex,
   INDEX_STEP_ROWS,
   INDEX_STEP_SQL,
+  PERSON_INDEX_TABLES,
   personIndexPath,
   readAuditByPerson,
   WATERMARK_SQL,
@@ -75,10 +77,22 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
-db.prepare('ATTACH DATABASE ? AS person_index').run(workerData.indexPath);
-db.pragma('person_index.cache_size = -' + String(workerData.indexCacheKib));
-const steps = workerData.indexSql.map((sql) => ({ statement: db.prepare(sql), chunk: sql.includes('@chunk') }));
-const watermark = db.prepare(workerData.watermarkSql);
+// The person index (when its file cannot be attached, it is left alone: reads scan the table, and the next open of
+// the store repairs the file).
+let indexing = true;
+try {
+  db.prepare('ATTACH DATABASE ? AS person_index').run(workerData.indexPath);
+  db.exec(workerData.indexTables);
+} catch {
+  indexing = false;
+}
+const steps = indexing
+  ? workerData.indexSql.map((sql) => ({ statement: db.prepare(sql), chunk: sql.includes('@chunk') }))
+  : [];
+const watermark = indexing ? db.prepare(workerData.watermarkSql) : null;
+if (indexing) {
+  db.pragma('person_index.cache_size = -' + String(workerData.indexCacheKib));
+}
 // One step: true when it indexed a whole chunk, so more rows may be waiting.
 const indexStep = db.transaction(() => {
   const before = watermark.get().seq;
@@ -99,7 +113,7 @@ function tick() {
     db.pragma('wal_checkpoint(PASSIVE)');
     ticks += 1;
     // Rows gathered for a second share the index pages they land on; far behind, every tick works its budget.
-    if (behind || ticks % workerData.indexEveryTicks === 0) {
+    if (indexing && (behind || ticks % workerData.indexEveryTicks === 0)) {
       const until = Date.now() + workerData.indexBudgetMs;
       behind = true;
       while (behind && Date.now() < until) {
@@ -132,6 +146,7 @@ function startCheckpointer(path: string, onFailure: (reason: string) => void): C
       path,
       indexPath: personIndexPath(path),
       indexSql: INDEX_STEP_SQL,
+      indexTables: PERSON_INDEX_TABLES('person_index'),
       watermarkSql: WATERMARK_SQL,
       indexRows: INDEX_STEP_ROWS,
       indexBudgetMs: INDEX_BUDGET_MS,
@@ -446,7 +461,9 @@ export function openSqlite(path: string): SqlDatabase {
           auditByPerson(personId: string, limit: number): Promise<Row[]> {
             // Committed rows only, from a read-only connection of its own (personIndex.ts, decision 0167).
             const indexPath = personIndexPath(db.name);
-            ensurePersonIndex(indexPath);
+            if (!existsSync(indexPath)) {
+              ensurePersonIndex(indexPath);
+            }
             const { rows, unindexed } = readAuditByPerson(db.name, indexPath, personId, limit);
             if (unindexed > UNINDEXED_START) {
               startBackground();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -124,6 +124,16 @@ describe('the audit log by person, indexed beside a SQLite file off the group co
     expect(await seqs('person-a', 100)).toEqual(await expected('person-a', 100));
   });
 
+  it('an index file that cannot be read (damaged, or emptied) leaves the table to answer alone', async () => {
+    await append(20);
+    catchUp(100);
+    writeFileSync(personIndexPath(path), 'not a database file, just text that is long enough to not be a header');
+    expect(await seqs('person-b', 100)).toEqual(await expected('person-b', 100));
+    rmSync(personIndexPath(path));
+    writeFileSync(personIndexPath(path), '');
+    expect(await seqs('person-b', 100)).toEqual(await expected('person-b', 100));
+  });
+
   it("an index row naming another person's entry never returns it (the join checks the person again)", async () => {
     await append(12);
     catchUp(100);
@@ -134,13 +144,24 @@ describe('the audit log by person, indexed beside a SQLite file off the group co
     expect(rows.map((r) => r.seq)).toEqual(await expected('person-a', 100));
   });
 
-  it('a server that writes steadily gets the background thread, which brings the index up to the last row', async () => {
+  it('a server that writes steadily gets the background thread, which brings the index up to the last row (opening the store starts a damaged index file again)', async () => {
+    await store.close();
+    writeFileSync(personIndexPath(path), 'not a database file, just text that is long enough to not be a header');
+    store = await createStore({ kind: 'sqlite', path }, { individualNumberKey: randomBytes(32) });
+    log = new AuditLog(store, new FixedClock('2026-11-23T00:00:00Z'));
     // 250 separate commits: past the count that starts the thread (checkpoints and this index).
     for (let i = 0; i < 250; i += 1) {
       await append(2);
     }
-    const watermark = (): number =>
-      indexFile((db) => (db.prepare('SELECT seq FROM watermark').get() as { seq: number } | undefined)?.seq ?? 0);
+    const watermark = (): number => {
+      try {
+        return indexFile(
+          (db) => (db.prepare('SELECT seq FROM watermark').get() as { seq: number } | undefined)?.seq ?? 0,
+        );
+      } catch {
+        return 0; // still the damaged file
+      }
+    };
     for (let waited = 0; watermark() < appended && waited < 10_000; waited += 50) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -6,6 +6,7 @@
  * committed row. The index lives in another file because a commit by another connection to the app's own file
  * makes SQLite drop the app connection's page cache (decision 0149).
  */
+import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Row } from '../sql/database.js';
 
@@ -17,13 +18,14 @@ export function personIndexPath(databasePath: string): string {
 /** The schema name the index file is attached under. */
 const SCHEMA = 'person_index';
 
-const CREATE = `
-CREATE TABLE IF NOT EXISTS audit_persons (
+/** The index's tables, in the file opened as main or attached (the background thread creates any that are missing). */
+export const PERSON_INDEX_TABLES = (schema: string): string => `
+CREATE TABLE IF NOT EXISTS ${schema}.audit_persons (
   person_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
   PRIMARY KEY (person_id, seq)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS watermark (
+CREATE TABLE IF NOT EXISTS ${schema}.watermark (
   name TEXT PRIMARY KEY,
   seq INTEGER NOT NULL,
   hash TEXT NOT NULL
@@ -63,14 +65,27 @@ export function attachPersonIndex(db: Database.Database, indexPath: string): voi
   db.prepare(`ATTACH DATABASE ? AS ${SCHEMA}`).run(indexPath);
 }
 
-/** Creates the index file if it is missing (WAL, so the thread's commits and the reads never wait for each other). */
+/**
+ * Makes the index file ready (WAL, so the thread's commits and the reads never wait for each other): creates it when
+ * missing, adds missing tables, and starts a file SQLite cannot read again from nothing (it is only a cache).
+ */
 export function ensurePersonIndex(indexPath: string): void {
-  const db = new Database(indexPath);
+  const prepare = (): void => {
+    const db = new Database(indexPath);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.exec(PERSON_INDEX_TABLES('main'));
+    } finally {
+      db.close();
+    }
+  };
   try {
-    db.pragma('journal_mode = WAL');
-    db.exec(CREATE);
-  } finally {
-    db.close();
+    prepare();
+  } catch {
+    for (const suffix of ['', '-wal', '-shm']) {
+      rmSync(`${indexPath}${suffix}`, { force: true });
+    }
+    prepare();
   }
 }
 
@@ -124,10 +139,18 @@ export function readAuditByPerson(
 ): { rows: Row[]; unindexed: number } {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
-    attachPersonIndex(db, indexPath);
-    const rows = db.prepare(BY_PERSON_SQL).all({ person: personId, limit }) as Row[];
-    const unindexed = (db.prepare(UNINDEXED_SQL).get() as { n: number } | undefined)?.n ?? 0;
-    return { rows, unindexed };
+    try {
+      attachPersonIndex(db, indexPath);
+      const rows = db.prepare(BY_PERSON_SQL).all({ person: personId, limit }) as Row[];
+      const unindexed = (db.prepare(UNINDEXED_SQL).get() as { n: number } | undefined)?.n ?? 0;
+      return { rows, unindexed };
+    } catch {
+      // An index file that cannot be read (damaged, or its tables not yet made): the table answers alone.
+      const rows = db
+        .prepare('SELECT * FROM main.audit_log WHERE person_id = ? ORDER BY seq DESC LIMIT ?')
+        .all(personId, limit) as Row[];
+      return { rows, unindexed: Number.MAX_SAFE_INTEGER };
+    }
   } finally {
     db.close();
   }
