@@ -326,14 +326,22 @@ export class DirectOqsClient implements OqsClient {
         onResult(await this.faceOf(row));
       }
     };
+    // One look at a time: a look asked for while another runs (pollFaces beside the timer) starts after it, so it
+    // returns only once every result found so far has been handed to onResult.
+    let looking: Promise<void> = Promise.resolve();
+    const look = (): Promise<void> => {
+      const next = looking.catch(() => undefined).then(tick);
+      looking = next;
+      return next;
+    };
     const loop = async (): Promise<void> => {
       while (!stopped) {
-        await tick().catch(() => undefined);
+        await look().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, this.options.facePollMs ?? 1000).unref());
       }
     };
     void loop();
-    this.pollFaces = tick;
+    this.pollFaces = look;
     return () => {
       stopped = true;
     };

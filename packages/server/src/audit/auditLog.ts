@@ -34,8 +34,15 @@ export function auditHash(row: Omit<AuditRow, 'hash'>): string {
   return createHash('sha256').update(row.prevHash).update('\n').update(canonical).digest('hex');
 }
 
-async function appendRows(tx: StoreTx, entries: readonly (AuditEntry & { at: string })[]): Promise<AuditRow[]> {
-  const last = await tx.audit.last();
+/**
+ * The rows `entries` become when appended after `last` (the chain's tail, null for an empty log): consecutive seqs,
+ * each row linked to and hashed over the one before. Pure: the caller reads the tail and writes the rows in one
+ * transaction (the group commit here, the check journal's move, decision 0168).
+ */
+export function chainAuditRows(
+  last: Pick<AuditRow, 'seq' | 'hash'> | null,
+  entries: readonly (AuditEntry & { at: string })[],
+): AuditRow[] {
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
   const rows: AuditRow[] = [];
@@ -46,6 +53,11 @@ async function appendRows(tx: StoreTx, entries: readonly (AuditEntry & { at: str
     rows.push(row);
     prevHash = row.hash;
   }
+  return rows;
+}
+
+async function appendRows(tx: StoreTx, entries: readonly (AuditEntry & { at: string })[]): Promise<AuditRow[]> {
+  const rows = chainAuditRows(await tx.audit.last(), entries);
   // The chain is computed in order above; the rows go in with multi-row INSERTs (decision 0147).
   const [only] = rows;
   if (rows.length === 1 && only !== undefined) {

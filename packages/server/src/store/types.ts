@@ -494,6 +494,25 @@ export interface AuditRow {
   hash: string;
 }
 
+/** An audit entry before the log gives it its place in the chain (seq, links, hash). */
+export type UnchainedAuditEntry = Omit<AuditRow, 'seq' | 'prevHash' | 'hash'>;
+
+/**
+ * Checks recorded through a journal file and a thread of their own (decision 0168): a confirmation row and its
+ * audit entry are durable in the journal when `record` resolves, and reach the database's tables (confirmations,
+ * statistics, the hash-chained audit log) within about a second — or at once when a reader calls `settle`.
+ */
+export interface CheckJournalPort {
+  /** True when `record` takes checks now (its thread runs); otherwise the caller records in the group commit. */
+  readonly accepting: boolean;
+  /** Counts a check recorded the other way: a steady stream of them starts the journal's thread. */
+  noteCheck(): void;
+  /** Journals one check; resolves once it is durable in the journal file. */
+  record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void>;
+  /** Resolves once every check journaled before the call is in the database's tables. */
+  settle(): Promise<void>;
+}
+
 /** A stored idempotent response. */
 export interface IdempotencyRecord {
   scope: string;
@@ -1128,6 +1147,11 @@ export type StoreTx = StoreRepositories;
  */
 export interface Store extends StoreRepositories {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * SQLite files only: the check journal (decision 0168), which takes the hot path's confirmation rows and audit
+   * entries off the app's connection. Absent elsewhere: those go through the audit log's group commit.
+   */
+  readonly checkJournal?: CheckJournalPort;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * A transaction for loading many rows into empty or small tables (the seed): all or nothing like `transaction`,
@@ -1155,6 +1179,13 @@ export interface StoreOptions {
   individualNumberKey: Buffer | string;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** Tuning of a SQLite file's check journal (tests start it at once). */
+  checkJournal?: {
+    startAfter?: number;
+    windowMs?: number;
+    moveIntervalMs?: number;
+    onProblem?: (message: string) => void;
+  };
 }
 
 /** A write that clashes with a uniqueness rule (already linked My Number, taken audit seq, duplicate id …). */

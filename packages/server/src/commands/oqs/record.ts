@@ -132,7 +132,12 @@ export async function recordCheck(deps: OqsDeps, check: CheckRecord, succeeded: 
     referenceNumber: check.referenceNumber,
   };
   const entry = auditEntryOf(check, confirmationId, at, succeeded);
-  if (deps.audit instanceof AuditLog) {
+  const journal = deps.ctx.store.checkJournal;
+  if (deps.audit instanceof AuditLog && journal?.accepting === true) {
+    // A SQLite file's journal thread takes the row and its audit entry off the app's connection (decision 0168).
+    await journal.record(confirmation, { ...entry, at });
+  } else if (deps.audit instanceof AuditLog) {
+    journal?.noteCheck();
     await deps.audit.appendWith(entry, CONFIRMATION_ROWS, confirmation);
   } else {
     await Promise.all([batcherOf(deps.ctx.store).record(confirmation), deps.audit.append(entry)]);

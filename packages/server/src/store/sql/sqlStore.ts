@@ -65,6 +65,8 @@ import {
   type RevokedCertificate,
   type Sex,
   type Store,
+  type UnchainedAuditEntry,
+  type CheckJournalPort,
   type StoreRepositories,
 } from '../types.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './database.js';
@@ -498,7 +500,7 @@ function toInstitution(r: Row): Institution {
   };
 }
 
-function toConfirmation(r: Row): Confirmation {
+export function toConfirmation(r: Row): Confirmation {
   return {
     id: str(r, 'id'),
     at: str(r, 'at'),
@@ -559,9 +561,18 @@ function toClaim(r: Row): Claim {
   };
 }
 
-function toAudit(r: Row): AuditRow {
+export function toAudit(r: Row): AuditRow {
   return {
     seq: num(r, 'seq'),
+    ...toUnchainedAudit(r),
+    prevHash: str(r, 'prev_hash'),
+    hash: str(r, 'hash'),
+  };
+}
+
+/** The audit columns a caller gives (the check journal keeps entries so until they are chained, decision 0168). */
+export function toUnchainedAudit(r: Row): UnchainedAuditEntry {
+  return {
     at: str(r, 'at'),
     actorKind: oneOf(r, 'actor_kind', ACTOR_KINDS),
     actorId: str(r, 'actor_id'),
@@ -570,8 +581,6 @@ function toAudit(r: Row): AuditRow {
     target: optStr(r, 'target'),
     outcome: oneOf(r, 'outcome', OUTCOMES),
     detail: flatRecord(json(r, 'detail'), 'detail'),
-    prevHash: str(r, 'prev_hash'),
-    hash: str(r, 'hash'),
   };
 }
 
@@ -836,7 +845,7 @@ function institutionValues(i: Institution): SqlValue[] {
   ];
 }
 
-const CONFIRMATION_COLS = [
+export const CONFIRMATION_COLS = [
   'id',
   'at',
   'confirmed_on',
@@ -850,7 +859,7 @@ const CONFIRMATION_COLS = [
   'result_code',
   'reference_number',
 ];
-function confirmationValues(c: Confirmation): SqlValue[] {
+export function confirmationValues(c: Confirmation): SqlValue[] {
   return [
     c.id,
     c.at,
@@ -951,7 +960,7 @@ const BULK_TABLES = [
   'documents',
 ];
 
-const AUDIT_COLS = [
+export const AUDIT_COLS = [
   'seq',
   'at',
   'actor_kind',
@@ -964,7 +973,7 @@ const AUDIT_COLS = [
   'prev_hash',
   'hash',
 ];
-function auditValues(a: AuditRow): SqlValue[] {
+export function auditValues(a: AuditRow): SqlValue[] {
   const detail = JSON.stringify(a.detail);
   return [a.seq, a.at, a.actorKind, a.actorId, a.action, a.personId, a.target, a.outcome, detail, a.prevHash, a.hash];
 }
@@ -999,6 +1008,8 @@ function withId<T extends { id?: string }>(input: T): T & { id: string } {
 /** Options for `sqlStore`. */
 export interface SqlStoreOptions {
   individualNumberKey: Buffer | string;
+  /** A SQLite file's check journal (decision 0168); closed with the store. */
+  checkJournal?: CheckJournalPort & { close(): Promise<void> };
 }
 
 /** Builds the Store over an opened, migrated database. */
@@ -1016,6 +1027,17 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
 
   /** Transactions of this store running now. */
   let running = 0;
+
+  /**
+   * Outside a transaction, waits until the check journal's checks are in the tables, so a reader of confirmations,
+   * usage statistics or the audit log sees every check recorded before it asked (decision 0168). Inside one it
+   * cannot wait (the move needs the write lock the transaction may hold); appendInTx chains after the moved tail.
+   */
+  async function settled(): Promise<void> {
+    if (options.checkJournal !== undefined && current.getStore() === undefined) {
+      await options.checkJournal.settle();
+    }
+  }
 
   /**
    * Runs `fn` with `tx` as the current transaction. Node 20 tracks every promise of the process while an
@@ -1886,12 +1908,14 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           await tx.insertMany('confirmations', CONFIRMATION_COLS, cs.map(confirmationValues));
           await usageStats.addConfirmationUsage(tx, cs);
         }),
-      listByInstitution: (code, fromAt, toAt) =>
-        many(
+      async listByInstitution(code, fromAt, toAt) {
+        await settled();
+        return many(
           'SELECT * FROM confirmations WHERE institution_code = ? AND at >= ? AND at < ? ORDER BY at, id',
           [code, fromAt, toAt],
           toConfirmation,
-        ),
+        );
+      },
     },
 
     consents: {
@@ -2001,10 +2025,16 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           throw error;
         }
       },
-      last: () => one('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1', [], toAudit),
-      scan: (afterSeq, limit) =>
-        many('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit], toAudit),
+      async last() {
+        await settled();
+        return one('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1', [], toAudit);
+      },
+      async scan(afterSeq, limit) {
+        await settled();
+        return many('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit], toAudit);
+      },
       async listByPerson(personId, limit) {
+        await settled();
         // A SQLite file keeps this index beside the database, off the group commit (decision 0167); inside a
         // transaction, or elsewhere, the table answers (PostgreSQL has audit_log_person; in memory it is small).
         if (db.auditByPerson !== undefined && current.getStore() === undefined) {
@@ -2127,10 +2157,16 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     },
 
     stats: {
-      sumUsage: (query) => usageStats.sumUsage(ex(), query),
+      async sumUsage(query) {
+        await settled();
+        return usageStats.sumUsage(ex(), query);
+      },
       snapshotRegistrations: (month, asOf) => atomic((tx) => usageStats.snapshotRegistrations(tx, month, asOf)),
       sumRegistrations: (query) => usageStats.sumRegistrations(ex(), query),
-      usageMonths: () => usageStats.usageMonths(ex()),
+      async usageMonths() {
+        await settled();
+        return usageStats.usageMonths(ex());
+      },
     },
 
     disasters: {
@@ -2203,6 +2239,13 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       }
       return db.bulkTransaction(BULK_TABLES, (tx) => within(tx, () => fn(repositories)), options);
     },
-    close: () => db.close(),
+    ...(options.checkJournal !== undefined ? { checkJournal: options.checkJournal } : {}),
+    async close() {
+      try {
+        await options.checkJournal?.close();
+      } finally {
+        await db.close();
+      }
+    },
   };
 }

@@ -193,8 +193,17 @@ function isRow(value: unknown): value is Row {
   return typeof value === 'object' && value !== null;
 }
 
+/** Options of `openSqlite`. */
+export interface OpenSqliteOptions {
+  /**
+   * Whether a file database gets the background thread (checkpoints, person index; default true). A second
+   * connection that only writes now and then (the check journal's move, decision 0168) leaves them to the app's.
+   */
+  background?: boolean;
+}
+
 /** Opens (creating if needed) a SQLite database file, or ':memory:'. */
-export function openSqlite(path: string): SqlDatabase {
+export function openSqlite(path: string, options: OpenSqliteOptions = {}): SqlDatabase {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -212,7 +221,8 @@ export function openSqlite(path: string): SqlDatabase {
   let writes = 0;
   let checkpointer: Checkpointer | undefined;
   const onDisk = path !== '' && path !== ':memory:' && !path.startsWith('file::memory:');
-  if (onDisk) {
+  const background = onDisk && options.background !== false;
+  if (background) {
     ensurePersonIndex(personIndexPath(db.name));
   }
 
@@ -250,7 +260,7 @@ export function openSqlite(path: string): SqlDatabase {
 
   /** Starts the background thread (checkpoints, person index) of a file database, unless it runs. */
   function startBackground(): void {
-    if (checkpointer !== undefined || !onDisk || !db.open) {
+    if (checkpointer !== undefined || !background || !db.open) {
       return;
     }
     checkpointer = startCheckpointer(db.name, () => {

@@ -1,0 +1,466 @@
+/**
+ * The check journal of a SQLite file (decision 0168). The hot path of issue 6 records, per confirmation, a
+ * confirmation row, its statistics and a hash-chained audit entry; written on the app's connection that cost the
+ * event loop a fifth of a confirmation by number, and written by another connection to the same file it made every
+ * read of the app's connection slower (each commit of another connection drops its page cache, decision 0149).
+ *
+ * So a thread of its own appends each check to a journal file beside the database (`<db>-checks`): durable there
+ * when the caller gets its answer, and the app's connection neither writes nor loses its cache. About once a second
+ * the thread moves what the journal holds into the database's tables in one transaction — confirmation rows, usage
+ * statistics, and the audit entries chained after the log's tail — and records in the database how far it moved, in
+ * the same transaction, so a move interrupted anywhere is neither lost nor repeated. A reader of those tables calls
+ * `settle` first and sees every check recorded before.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { chainAuditRows } from '../../audit/auditLog.js';
+import type { Row, SqlDatabase } from '../sql/database.js';
+import {
+  AUDIT_COLS,
+  auditValues,
+  CONFIRMATION_COLS,
+  confirmationValues,
+  toAudit,
+  toConfirmation,
+  toUnchainedAudit,
+} from '../sql/sqlStore.js';
+import { addConfirmationUsage } from '../sql/usageStats.js';
+import type { CheckJournalPort, Confirmation, UnchainedAuditEntry } from '../types.js';
+
+/** The journal file of the database at `dbPath`. */
+export function checkJournalPath(dbPath: string): string {
+  return `${dbPath}-checks`;
+}
+
+/** Checks moved per transaction: a move holds the database's write lock for a few milliseconds at most. */
+export const MOVE_CHUNK = 1024;
+
+const JOURNAL_TABLES = `
+CREATE TABLE IF NOT EXISTS journal_meta (journal_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal_checks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ${CONFIRMATION_COLS.map((c) => `c_${c}`).join(', ')},
+  a_at, a_actor_kind, a_actor_id, a_action, a_person_id, a_target, a_outcome, a_detail
+);`;
+
+const ENTRY_COLS = ['at', 'actor_kind', 'actor_id', 'action', 'person_id', 'target', 'outcome', 'detail'];
+const INSERT_CHECK = `INSERT INTO journal_checks (${[
+  ...CONFIRMATION_COLS.map((c) => `c_${c}`),
+  ...ENTRY_COLS.map((c) => `a_${c}`),
+].join(', ')}) VALUES (${new Array(CONFIRMATION_COLS.length + ENTRY_COLS.length).fill('?').join(', ')})`;
+
+/** A journal file's connection and identity (a new file is a new journal: how far it moved starts again). */
+export interface JournalFile {
+  db: Database.Database;
+  journalId: string;
+}
+
+/** Opens the journal file, creating it and its identity if needed. */
+export function openJournalFile(path: string): JournalFile {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    const journalId = db
+      .transaction(() => {
+        db.exec(JOURNAL_TABLES);
+        const row: unknown = db.prepare('SELECT journal_id FROM journal_meta').get();
+        const known: unknown = typeof row === 'object' && row !== null ? Reflect.get(row, 'journal_id') : undefined;
+        if (typeof known === 'string') {
+          return known;
+        }
+        const id = randomUUID();
+        db.prepare('INSERT INTO journal_meta (journal_id) VALUES (?)').run(id);
+        return id;
+      })
+      .immediate();
+    return { db, journalId };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** One check as the journal takes it. */
+export interface JournaledCheck {
+  confirmation: Confirmation;
+  entry: UnchainedAuditEntry;
+}
+
+/** Appends checks to the journal in one transaction. */
+export function appendChecks(file: JournalFile, checks: readonly JournaledCheck[]): void {
+  const insert = file.db.prepare(INSERT_CHECK);
+  file.db.transaction(() => {
+    for (const { confirmation, entry } of checks) {
+      insert.run(
+        ...confirmationValues(confirmation),
+        entry.at,
+        entry.actorKind,
+        entry.actorId,
+        entry.action,
+        entry.personId,
+        entry.target,
+        entry.outcome,
+        JSON.stringify(entry.detail),
+      );
+    }
+  })();
+}
+
+const READ_CHECKS = `SELECT id, ${[...CONFIRMATION_COLS.map((c) => `c_${c}`), ...ENTRY_COLS.map((c) => `a_${c}`)].join(
+  ', ',
+)} FROM journal_checks WHERE id > ? ORDER BY id LIMIT ?`;
+
+/** A journal row (id, confirmation columns, entry columns, as READ_CHECKS lists them) as the two stored rows. */
+function decodeCheck(values: readonly unknown[]): { id: number; confirmation: Row; entry: Row } {
+  const confirmation: Row = {};
+  const entry: Row = {};
+  let k = 1;
+  for (const c of CONFIRMATION_COLS) {
+    confirmation[c] = values[k++];
+  }
+  for (const c of ENTRY_COLS) {
+    entry[c] = values[k++];
+  }
+  return { id: Number(values[0]), confirmation, entry };
+}
+
+/**
+ * Moves up to `limit` journaled checks into the database (`main`) in one transaction: confirmation rows, their
+ * usage statistics and their audit entries chained after the log's tail, and how far this journal has moved. The
+ * journal's moved rows are deleted afterwards (a crash in between leaves rows that the recorded position skips).
+ * Returns how many checks moved. Rows are validated like any stored row: a damaged journal stops the move.
+ */
+export async function moveJournaledChecks(main: SqlDatabase, file: JournalFile, limit: number): Promise<number> {
+  const read = file.db.prepare(READ_CHECKS).raw();
+  const moved = await main.transaction(async (tx) => {
+    const state = await tx.get('SELECT moved_through FROM check_journal_state WHERE journal_id = ?', [file.journalId]);
+    const after = state === undefined ? 0 : Number(state.moved_through);
+    const rows = read.all(after, limit).map((r) => decodeCheck(Array.isArray(r) ? r : []));
+    const lastRow = rows[rows.length - 1];
+    if (lastRow === undefined) {
+      return { count: 0, through: after };
+    }
+    const confirmations = rows.map((r) => toConfirmation(r.confirmation));
+    const entries = rows.map((r) => toUnchainedAudit(r.entry));
+    await tx.insertMany('confirmations', CONFIRMATION_COLS, confirmations.map(confirmationValues));
+    await addConfirmationUsage(tx, confirmations);
+    const tail = await tx.get('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1');
+    const chained = chainAuditRows(tail === undefined ? null : toAudit(tail), entries);
+    await tx.insertMany('audit_log', AUDIT_COLS, chained.map(auditValues));
+    const through = lastRow.id;
+    await tx.run(
+      'INSERT INTO check_journal_state (journal_id, moved_through) VALUES (?, ?) ' +
+        'ON CONFLICT (journal_id) DO UPDATE SET moved_through = excluded.moved_through',
+      [file.journalId, through],
+    );
+    return { count: rows.length, through };
+  });
+  if (moved.through > 0) {
+    file.db.prepare('DELETE FROM journal_checks WHERE id <= ?').run(moved.through);
+  }
+  return moved.count;
+}
+
+/** Moves every journaled check, chunk by chunk; returns how many moved. */
+export async function moveAllJournaledChecks(main: SqlDatabase, file: JournalFile): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const count = await moveJournaledChecks(main, file, MOVE_CHUNK);
+    total += count;
+    if (count < MOVE_CHUNK) {
+      return total;
+    }
+  }
+}
+
+/** What the thread posts. */
+type ThreadMessage =
+  | { kind: 'ready' }
+  | { kind: 'appended'; batch: number }
+  | { kind: 'appendFailed'; batch: number; message: string }
+  | { kind: 'settled'; id: number; message: string | null }
+  | { kind: 'moveFailed'; message: string };
+
+function isThreadMessage(value: unknown): value is ThreadMessage {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const kind: unknown = Reflect.get(value, 'kind');
+  return (
+    kind === 'ready' || kind === 'appended' || kind === 'appendFailed' || kind === 'settled' || kind === 'moveFailed'
+  );
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** Tuning of the journal (tests start it at once). */
+export interface CheckJournalOptions {
+  /** Checks recorded the other way before the thread starts (a server under steady load; tests and jobs never). */
+  startAfter?: number;
+  /** How long the first check of a group waits for others before the group goes to the thread (ms). */
+  windowMs?: number;
+  /** How often the thread moves the journal into the database (ms). */
+  moveIntervalMs?: number;
+  /** Called with a failure of the thread or of a move (a message without personal data). */
+  onProblem?: (message: string) => void;
+}
+
+/** Checks per group that go to the thread at once, window or not. */
+const FULL_GROUP = 64;
+
+/**
+ * The app side of the journal: groups checks for a couple of milliseconds, hands each group to the thread and
+ * resolves its callers once the thread has committed it to the journal file. Without the thread (not started yet,
+ * failed, or a short-lived process) `settle` moves what the file holds on the app's own connection.
+ */
+export class CheckJournal implements CheckJournalPort {
+  /** The thread appending groups to the journal, and the one moving the journal into the tables. */
+  private threads: { appender: Worker; mover: Worker } | undefined;
+  private ready = false;
+  private failed = false;
+  private notes = 0;
+  private readyThreads = 0;
+  private group: JournaledCheck[] = [];
+  private groupWaiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private nextId = 1;
+  private readonly batches = new Map<number, Waiter[]>();
+  private readonly settles = new Map<number, Waiter>();
+  private local: JournalFile | undefined;
+  private readonly options: {
+    startAfter: number;
+    windowMs: number;
+    moveIntervalMs: number;
+    onProblem: (message: string) => void;
+  };
+
+  constructor(
+    private readonly dbPath: string,
+    private readonly main: SqlDatabase,
+    options: CheckJournalOptions = {},
+  ) {
+    this.options = {
+      startAfter: options.startAfter ?? 200,
+      windowMs: options.windowMs ?? 2,
+      moveIntervalMs: options.moveIntervalMs ?? 1_000,
+      // A problem message names no person (it comes from SQLite or the thread); without a handler it is a warning.
+      onProblem:
+        options.onProblem ??
+        ((message: string) => {
+          process.emitWarning(message, 'OnshiCheckJournal');
+        }),
+    };
+    if (this.options.startAfter <= 0) {
+      this.start();
+    }
+  }
+
+  get accepting(): boolean {
+    return this.ready;
+  }
+
+  noteCheck(): void {
+    this.notes += 1;
+    if (this.notes >= this.options.startAfter) {
+      this.start();
+    }
+  }
+
+  record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void> {
+    if (!this.ready) {
+      return Promise.reject(new Error('the check journal is not running'));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.group.push({ confirmation, entry });
+      this.groupWaiters.push({ resolve, reject });
+      if (this.group.length >= FULL_GROUP) {
+        this.send();
+      } else if (this.timer === undefined) {
+        this.timer = setTimeout(() => {
+          this.send();
+        }, this.options.windowMs);
+      }
+    });
+  }
+
+  async settle(): Promise<void> {
+    this.send();
+    if (this.ready && this.threads !== undefined) {
+      const { mover } = this.threads;
+      const id = this.nextId++;
+      await new Promise<void>((resolve, reject) => {
+        this.settles.set(id, { resolve, reject });
+        mover.postMessage({ kind: 'settle', id });
+      });
+      return;
+    }
+    // No thread: move on this connection (another process's journal, or one a stopped server left).
+    if (this.local === undefined) {
+      const path = checkJournalPath(this.dbPath);
+      if (!existsSync(path)) {
+        return;
+      }
+      this.local = openJournalFile(path);
+    }
+    await moveAllJournaledChecks(this.main, this.local);
+  }
+
+  /** Moves everything, stops the thread and closes the journal file. */
+  async close(): Promise<void> {
+    try {
+      await this.settle();
+    } finally {
+      const threads = this.threads;
+      this.threads = undefined;
+      this.ready = false;
+      if (threads !== undefined) {
+        await Promise.all([threads.appender.terminate(), threads.mover.terminate()]);
+      }
+      this.local?.db.close();
+      this.local = undefined;
+    }
+  }
+
+  private start(): void {
+    if (this.threads !== undefined || this.failed) {
+      return;
+    }
+    const threads = { appender: this.spawn('append'), mover: this.spawn('move') };
+    this.threads = threads;
+    for (const worker of [threads.appender, threads.mover]) {
+      worker.on('message', (message: unknown) => {
+        this.onMessage(message);
+      });
+      const stop = (reason: string): void => {
+        if (this.threads === threads) {
+          this.fail(reason);
+        }
+      };
+      worker.on('error', (error) => {
+        stop(`the check journal's thread failed: ${error.message}`);
+      });
+      worker.on('exit', (code) => {
+        stop(`the check journal's thread stopped (exit code ${String(code)})`);
+      });
+    }
+  }
+
+  /**
+   * One of the two threads: appends never wait behind a move, and a move can take a second's checks in large
+   * transactions (each commit of another connection costs the app's connection its page cache, decision 0149).
+   */
+  private spawn(role: 'append' | 'move'): Worker {
+    const worker = new Worker(new URL('../../threads/tsWorker.mjs', import.meta.url), {
+      workerData: {
+        entry: new URL('./checkJournalThread.ts', import.meta.url).href,
+        role,
+        dbPath: this.dbPath,
+        journalPath: checkJournalPath(this.dbPath),
+        moveIntervalMs: this.options.moveIntervalMs,
+      },
+      execArgv: [],
+    });
+    worker.unref();
+    return worker;
+  }
+
+  private onMessage(message: unknown): void {
+    if (!isThreadMessage(message)) {
+      return;
+    }
+    switch (message.kind) {
+      case 'ready':
+        // Both threads have opened the journal file: the appender is the one that answers groups.
+        this.readyThreads += 1;
+        this.ready = this.readyThreads === 2;
+        return;
+      case 'appended':
+        for (const w of this.batches.get(message.batch) ?? []) {
+          w.resolve();
+        }
+        this.batches.delete(message.batch);
+        return;
+      case 'appendFailed': {
+        const error = new Error(`the check journal could not take a check: ${message.message}`);
+        for (const w of this.batches.get(message.batch) ?? []) {
+          w.reject(error);
+        }
+        this.batches.delete(message.batch);
+        return;
+      }
+      case 'settled': {
+        const w = this.settles.get(message.id);
+        this.settles.delete(message.id);
+        if (message.message === null) {
+          w?.resolve();
+        } else {
+          w?.reject(new Error(`the check journal could not move its checks: ${message.message}`));
+        }
+        return;
+      }
+      case 'moveFailed':
+        this.options.onProblem(`the check journal could not move its checks: ${message.message}`);
+        return;
+    }
+  }
+
+  /** Hands the current group to the thread. */
+  private send(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.group.length === 0) {
+      return;
+    }
+    const checks = this.group;
+    const waiters = this.groupWaiters;
+    this.group = [];
+    this.groupWaiters = [];
+    const worker = this.threads?.appender;
+    if (worker === undefined) {
+      const error = new Error('the check journal is not running');
+      for (const w of waiters) {
+        w.reject(error);
+      }
+      return;
+    }
+    const batch = this.nextId++;
+    this.batches.set(batch, waiters);
+    worker.postMessage({ kind: 'append', batch, checks });
+  }
+
+  /** The thread is gone: callers waiting on it fail (their checks may be in the file; a later move takes them). */
+  private fail(reason: string): void {
+    const threads = this.threads;
+    this.threads = undefined;
+    this.ready = false;
+    this.failed = true;
+    if (threads !== undefined) {
+      void threads.appender.terminate();
+      void threads.mover.terminate();
+    }
+    this.options.onProblem(reason);
+    const error = new Error(reason);
+    for (const waiters of this.batches.values()) {
+      for (const w of waiters) {
+        w.reject(error);
+      }
+    }
+    this.batches.clear();
+    for (const w of this.settles.values()) {
+      w.reject(error);
+    }
+    this.settles.clear();
+    for (const w of this.groupWaiters) {
+      w.reject(error);
+    }
+    this.group = [];
+    this.groupWaiters = [];
+  }
+}

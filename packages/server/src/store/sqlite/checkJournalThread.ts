@@ -1,0 +1,123 @@
+/**
+ * The check journal's threads (decision 0168; started by CheckJournal through tsWorker.mjs), one module in two roles:
+ * - `append`: writes each group of checks to the journal file in one transaction and acknowledges it;
+ * - `move`: about once a second, or when asked to settle, moves the journal into the database on a connection it
+ *   opens for the move and closes after it (so a bulk load of the app can still take the file to itself).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { appendChecks, type JournaledCheck, moveJournaledChecks, MOVE_CHUNK, openJournalFile } from './checkJournal.js';
+import { openSqlite } from './database.js';
+
+interface ThreadData {
+  role: 'append' | 'move';
+  dbPath: string;
+  journalPath: string;
+  moveIntervalMs: number;
+}
+
+function threadData(value: unknown): ThreadData {
+  if (typeof value !== 'object' || value === null) {
+    throw new Error('the check journal thread needs its settings');
+  }
+  const dbPath: unknown = Reflect.get(value, 'dbPath');
+  const journalPath: unknown = Reflect.get(value, 'journalPath');
+  const moveIntervalMs: unknown = Reflect.get(value, 'moveIntervalMs');
+  const role: unknown = Reflect.get(value, 'role');
+  if (
+    typeof dbPath !== 'string' ||
+    typeof journalPath !== 'string' ||
+    typeof moveIntervalMs !== 'number' ||
+    (role !== 'append' && role !== 'move')
+  ) {
+    throw new Error('the check journal thread needs its role, dbPath, journalPath and moveIntervalMs');
+  }
+  return { role, dbPath, journalPath, moveIntervalMs };
+}
+
+const port = parentPort;
+if (port === null) {
+  throw new Error('checkJournalThread runs on a worker thread');
+}
+const settings = threadData(workerData);
+const file = openJournalFile(settings.journalPath);
+
+/** Settle requests waiting for the move in progress to finish (and one more pass). */
+let settleIds: number[] = [];
+let moving = false;
+let timer: NodeJS.Timeout | undefined;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One pass: moves chunk by chunk until the journal is empty, yielding to appends between chunks. */
+async function movePass(): Promise<void> {
+  const main = openSqlite(settings.dbPath, { background: false });
+  try {
+    for (;;) {
+      const count = await moveJournaledChecks(main, file, MOVE_CHUNK);
+      if (count < MOVE_CHUNK) {
+        return;
+      }
+      // Between chunks, a settle or stop request gets in.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    await main.close();
+  }
+}
+
+async function move(): Promise<void> {
+  if (moving) {
+    return;
+  }
+  moving = true;
+  clearTimeout(timer);
+  try {
+    // Settles asked for during a pass get one more pass, which sees every check appended before they asked.
+    do {
+      const ids = settleIds;
+      settleIds = [];
+      let failure: string | null = null;
+      try {
+        await movePass();
+      } catch (error) {
+        failure = message(error);
+        if (ids.length === 0) {
+          port?.postMessage({ kind: 'moveFailed', message: failure });
+        }
+      }
+      for (const id of ids) {
+        port?.postMessage({ kind: 'settled', id, message: failure });
+      }
+    } while (settleIds.length > 0);
+  } finally {
+    moving = false;
+    timer = setTimeout(() => void move(), settings.moveIntervalMs);
+  }
+}
+
+port.on('message', (value: unknown) => {
+  if (typeof value !== 'object' || value === null) {
+    return;
+  }
+  const kind: unknown = Reflect.get(value, 'kind');
+  if (kind === 'append' && settings.role === 'append') {
+    const batch = Number(Reflect.get(value, 'batch'));
+    const checks = Reflect.get(value, 'checks') as JournaledCheck[];
+    try {
+      appendChecks(file, checks);
+      port.postMessage({ kind: 'appended', batch });
+    } catch (error) {
+      port.postMessage({ kind: 'appendFailed', batch, message: message(error) });
+    }
+  } else if (kind === 'settle' && settings.role === 'move') {
+    settleIds.push(Number(Reflect.get(value, 'id')));
+    void move();
+  }
+});
+
+if (settings.role === 'move') {
+  timer = setTimeout(() => void move(), settings.moveIntervalMs);
+}
+port.postMessage({ kind: 'ready' });
