@@ -393,33 +393,68 @@ export interface ChallengeResponse {
  * certificate key's (RSASSA-PKCS1-v1_5, SHA-256). Adds the code `signature.invalid`.
  */
 export function verifyChallengeSignature(response: ChallengeResponse, options: VerifyOptions): CertificateVerdict {
-  const leaf = parsedCertificate(response.certificate);
-  if (!leaf) {
-    return malformed();
-  }
-  const certificate = verifyParsed(leaf, response.certificate, options);
-  if (!certificate.ok) {
-    return certificate;
+  const checked = challengeCertificate(response, options);
+  if (checked.leaf === null) {
+    return checked.verdict;
   }
   let good = false;
   try {
-    good = verifySignature('sha256', response.challenge, rsaKey(leaf), response.signature);
+    good = verifySignature('sha256', response.challenge, rsaKey(checked.leaf), response.signature);
   } catch {
     good = false;
   }
-  if (!good) {
-    return {
-      ...certificate,
-      ...verdict(
-        false,
-        'signature.invalid',
-        '署名が正しくありません',
-        'the challenge signature does not verify',
-        BASIS_X509,
-      ),
-    };
+  return good ? checked.verdict : badChallengeSignature(checked.verdict);
+}
+
+/**
+ * As `verifyChallengeSignature`, with the RSA verification on libuv's thread pool (`crypto.verify` with a callback):
+ * the server's card check leaves the event loop free for other requests meanwhile (decision 0169).
+ */
+export async function verifyChallengeSignatureOffThread(
+  response: ChallengeResponse,
+  options: VerifyOptions,
+): Promise<CertificateVerdict> {
+  const checked = challengeCertificate(response, options);
+  const leaf = checked.leaf;
+  if (leaf === null) {
+    return checked.verdict;
   }
-  return certificate;
+  const good = await new Promise<boolean>((resolve) => {
+    try {
+      verifySignature('sha256', response.challenge, rsaKey(leaf), response.signature, (error, ok) => {
+        resolve(error === null && ok);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
+  return good ? checked.verdict : badChallengeSignature(checked.verdict);
+}
+
+/** The presented certificate parsed and verified (chain, validity, revocation): the leaf, or the refusal. */
+function challengeCertificate(
+  response: ChallengeResponse,
+  options: VerifyOptions,
+): { leaf: ParsedCertificate; verdict: CertificateVerdict } | { leaf: null; verdict: CertificateVerdict } {
+  const leaf = parsedCertificate(response.certificate);
+  if (!leaf) {
+    return { leaf: null, verdict: malformed() };
+  }
+  const certificate = verifyParsed(leaf, response.certificate, options);
+  return certificate.ok ? { leaf, verdict: certificate } : { leaf: null, verdict: certificate };
+}
+
+function badChallengeSignature(certificate: CertificateVerdict): CertificateVerdict {
+  return {
+    ...certificate,
+    ...verdict(
+      false,
+      'signature.invalid',
+      '署名が正しくありません',
+      'the challenge signature does not verify',
+      BASIS_X509,
+    ),
+  };
 }
 
 /** What the server expects of a face attestation. */

@@ -2,7 +2,7 @@ import type { SignedFaceAttestation } from '@onshi/card';
 import { acceptDocument, compareDates, type AcceptDocumentResult } from '@onshi/core';
 import {
   normaliseSerial,
-  verifyChallengeSignature,
+  verifyChallengeSignatureOffThread,
   verifyFaceAttestation,
   type CertificateVerdict,
   type VerifyOptions,
@@ -71,9 +71,13 @@ function verificationError(v: CertificateVerdict): OqsError {
   return new OqsError(map[v.code] ?? 'certificateInvalid', v.code);
 }
 
-function verifyProof(challenge: Buffer, input: ConfirmByCardInput, options: VerifyOptions): CertificateVerdict {
+async function verifyProof(
+  challenge: Buffer,
+  input: ConfirmByCardInput,
+  options: VerifyOptions,
+): Promise<CertificateVerdict> {
   if (input.proof.kind === 'pin') {
-    return verifyChallengeSignature(
+    return verifyChallengeSignatureOffThread(
       { challenge, signature: input.proof.signature, certificate: input.proof.certificate },
       options,
     );
@@ -162,7 +166,7 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
     detail: { readerId: input.readerId },
   };
   const trust = cardTrustOf(ctx);
-  const verdict = verifyProof(challenge, input, {
+  const verdict = await verifyProof(challenge, input, {
     at: now,
     trust: trust.trust,
     crls: trust.crls,
