@@ -25,6 +25,8 @@ export interface AppOptions {
   groupCommitWindowMs?: number;
   /** Build the member read model's missing rows in the background once ready (default true; decision 0166). */
   fillMemberReadModel?: boolean;
+  /** Start a SQLite file's check journal once ready, rather than after its first checks (default true; 0168). */
+  startCheckJournal?: boolean;
   /** Version string reported by /healthz and /openapi.json. */
   version?: string;
 }
@@ -65,6 +67,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.addHook('onReady', () => {
     if (options.fillMemberReadModel !== false) {
       readModel.start();
+    }
+    if (options.startCheckJournal !== false) {
+      ctx.store.checkJournal?.start();
     }
     return Promise.resolve();
   });

@@ -507,6 +507,8 @@ export interface CheckJournalPort {
   readonly accepting: boolean;
   /** Counts a check recorded the other way: a steady stream of them starts the journal's thread. */
   noteCheck(): void;
+  /** Starts the threads now (a server starting); `accepting` turns true once they have opened the journal. */
+  start(): void;
   /** Journals one check; resolves once it is durable in the journal file. */
   record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void>;
   /** Resolves once every check journaled before the call is in the database's tables. */

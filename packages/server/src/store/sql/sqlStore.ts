@@ -1005,6 +1005,9 @@ function withId<T extends { id?: string }>(input: T): T & { id: string } {
 // ---------------------------------------------------------------------------------------------------------------
 // The store
 
+/** How long a reader waits for the check journal's move before it reads what the tables hold (ms; decision 0168). */
+const SETTLE_WAIT_MS = 1_000;
+
 /** Options for `sqlStore`. */
 export interface SqlStoreOptions {
   individualNumberKey: Buffer | string;
@@ -1034,9 +1037,19 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
    * cannot wait (the move needs the write lock the transaction may hold); appendInTx chains after the moved tail.
    */
   async function settled(): Promise<void> {
-    if (options.checkJournal !== undefined && current.getStore() === undefined) {
-      await options.checkJournal.settle();
+    if (options.checkJournal === undefined || current.getStore() !== undefined) {
+      return;
     }
+    // The move needs the write lock: behind a long write elsewhere (a bulk import) the reader does not wait for it,
+    // and reads what the tables hold — the journal keeps the rest, and the next move brings it in.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      options.checkJournal.settle().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SETTLE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /**

@@ -328,7 +328,7 @@ export class CheckJournal implements CheckJournalPort {
     }
   }
 
-  private start(): void {
+  start(): void {
     if (this.threads !== undefined || this.failed) {
       return;
     }
