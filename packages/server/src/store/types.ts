@@ -509,7 +509,7 @@ export interface CheckJournalPort {
   noteCheck(): void;
   /** Starts the threads now (a server starting); `accepting` turns true once they have opened the journal. */
   start(): void;
-  /** Journals one check; resolves once it is durable in the journal file. */
+  /** Journals one check; resolves once it is durable in the journal file (see CheckNotJournaledError). */
   record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void>;
   /** Resolves once every check journaled before the call is in the database's tables. */
   settle(): Promise<void>;
@@ -1199,6 +1199,17 @@ export class StoreConflictError extends Error {
   ) {
     super(message);
     this.name = 'StoreConflictError';
+  }
+}
+
+/**
+ * The check journal did not take a check and certainly wrote nothing of it (not running, or its transaction rolled
+ * back): the caller records the check the other way (decision 0168). Any other failure of `record` may have written it.
+ */
+export class CheckNotJournaledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckNotJournaledError';
   }
 }
 

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { tokyoDate } from '@onshi/core';
 import { AuditLog, type AuditEntry, type CompanionWriter } from '../../audit/auditLog.js';
-import type { Authentication, Confirmation, ConfirmationMethod, Store } from '../../store/types.js';
+import {
+  CheckNotJournaledError,
+  type Authentication,
+  type Confirmation,
+  type ConfirmationMethod,
+  type Store,
+} from '../../store/types.js';
 import type { OqsDeps } from './deps.js';
 import { signProofOfCheck } from './proofOfCheck.js';
 
@@ -134,8 +140,16 @@ export async function recordCheck(deps: OqsDeps, check: CheckRecord, succeeded: 
   const entry = auditEntryOf(check, confirmationId, at, succeeded);
   const journal = deps.ctx.store.checkJournal;
   if (deps.audit instanceof AuditLog && journal?.accepting === true) {
-    // A SQLite file's journal thread takes the row and its audit entry off the app's connection (decision 0168).
-    await journal.record(confirmation, { ...entry, at });
+    // A SQLite file's journal thread takes the row and its audit entry off the app's connection (decision 0168);
+    // a check it certainly did not write goes through the group commit instead.
+    try {
+      await journal.record(confirmation, { ...entry, at });
+    } catch (error) {
+      if (!(error instanceof CheckNotJournaledError)) {
+        throw error;
+      }
+      await deps.audit.appendWith(entry, CONFIRMATION_ROWS, confirmation);
+    }
   } else if (deps.audit instanceof AuditLog) {
     journal?.noteCheck();
     await deps.audit.appendWith(entry, CONFIRMATION_ROWS, confirmation);

@@ -157,6 +157,37 @@ describe('the check journal of a SQLite file: checks durable beside the database
     expect(row).toMatchObject({ id: recorded.confirmationId, at: recorded.at, method: 'number' });
   });
 
+  it('a check the journal could not take (its transaction rolled back) is recorded by the group commit instead: never lost, never twice', async () => {
+    await running(store);
+    // Break the journal under the running threads: its table is gone, so the append thread's insert fails.
+    const saboteur = new Database(checkJournalPath(path));
+    saboteur.exec('DROP TABLE journal_checks');
+    saboteur.close();
+    const clock = new FixedClock('2026-11-24T01:00:00Z');
+    const audit = new AuditLog(store, clock);
+    const deps = { ctx: { store, clock, secrets: { proofKey: randomBytes(32) } }, audit };
+    const recorded = await recordCheck(
+      deps,
+      {
+        institutionCode: INSTITUTION,
+        personId: 'person-7',
+        qualificationId: 'q-7',
+        insurerNumber: '06230221',
+        method: 'number',
+        authentication: null,
+        qualificationValidity: 1,
+        resultCode: 'ok',
+        referenceNumber: null,
+      },
+      true,
+    );
+    const rows = await store.transaction((tx) => tx.audit.scan(0, 100));
+    expect(rows.map((r) => r.target)).toEqual([recorded.confirmationId]);
+    expect(await tableCount(store, 'confirmations')).toBe(1);
+    // Repaired (the file's tables made again), the journal moves and closes cleanly.
+    openJournalFile(checkJournalPath(path)).db.close();
+  });
+
   it('entries appended inside transactions and journaled checks form one chain that verifies', async () => {
     await running(store);
     const log = new AuditLog(store, new FixedClock('2026-11-24T00:00:00Z'));

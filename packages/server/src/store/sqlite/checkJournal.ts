@@ -27,7 +27,12 @@ import {
   toUnchainedAudit,
 } from '../sql/sqlStore.js';
 import { addConfirmationUsage } from '../sql/usageStats.js';
-import type { CheckJournalPort, Confirmation, UnchainedAuditEntry } from '../types.js';
+import {
+  CheckNotJournaledError,
+  type CheckJournalPort,
+  type Confirmation,
+  type UnchainedAuditEntry,
+} from '../types.js';
 
 /** The journal file of the database at `dbPath`. */
 export function checkJournalPath(dbPath: string): string {
@@ -275,7 +280,7 @@ export class CheckJournal implements CheckJournalPort {
 
   record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void> {
     if (!this.ready) {
-      return Promise.reject(new Error('the check journal is not running'));
+      return Promise.reject(new CheckNotJournaledError('the check journal is not running'));
     }
     return new Promise<void>((resolve, reject) => {
       this.group.push({ confirmation, entry });
@@ -388,7 +393,8 @@ export class CheckJournal implements CheckJournalPort {
         this.batches.delete(message.batch);
         return;
       case 'appendFailed': {
-        const error = new Error(`the check journal could not take a check: ${message.message}`);
+        // The thread's transaction rolled back: nothing of the group is in the journal.
+        const error = new CheckNotJournaledError(`the check journal could not take a check: ${message.message}`);
         for (const w of this.batches.get(message.batch) ?? []) {
           w.reject(error);
         }
@@ -424,7 +430,7 @@ export class CheckJournal implements CheckJournalPort {
     this.groupWaiters = [];
     const worker = this.threads?.appender;
     if (worker === undefined) {
-      const error = new Error('the check journal is not running');
+      const error = new CheckNotJournaledError('the check journal is not running');
       for (const w of waiters) {
         w.reject(error);
       }
@@ -457,8 +463,10 @@ export class CheckJournal implements CheckJournalPort {
       w.reject(error);
     }
     this.settles.clear();
+    // Groups not handed over yet were certainly not written.
+    const notSent = new CheckNotJournaledError(reason);
     for (const w of this.groupWaiters) {
-      w.reject(error);
+      w.reject(notSent);
     }
     this.group = [];
     this.groupWaiters = [];
