@@ -40,6 +40,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** This process's CPU time (user + system, all its threads) per measured request, in µs. */
+  cpuUsPerRequest: number;
 }
 
 const config = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as LoadConfig;
@@ -113,6 +115,7 @@ async function closedLoop(): Promise<{ latencies: number[]; statuses: Map<number
     process.stdout.write('#measuring\n');
   }
   const start = performance.now();
+  cpuAtStart = process.cpuUsage();
   const end = start + config.durationMs;
   const worker = async (): Promise<void> => {
     while (performance.now() < end) {
@@ -135,7 +138,11 @@ async function openLoop(): Promise<{ latencies: number[]; statuses: Map<number, 
   const statuses = new Map<number, number>();
   const total = Math.floor((config.rate * config.durationMs) / 1000);
   const interval = 1000 / config.rate;
+  if (config.markStart === true) {
+    process.stdout.write('#measuring\n');
+  }
   const start = performance.now();
+  cpuAtStart = process.cpuUsage();
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < total; i += 1) {
     const due = start + i * interval;
@@ -158,7 +165,10 @@ async function openLoop(): Promise<{ latencies: number[]; statuses: Map<number, 
   return { latencies, statuses, seconds: (performance.now() - start) / 1000 };
 }
 
+/** CPU usage when the measured phase started (after the closed loop's warm-up). */
+let cpuAtStart = process.cpuUsage();
 const run = config.mode === 'open' ? await openLoop() : await closedLoop();
+const cpu = process.cpuUsage(cpuAtStart);
 const sorted = Float64Array.from(run.latencies).sort();
 const statuses: Record<string, number> = {};
 let errors = 0;
@@ -177,6 +187,7 @@ const result: LoadResult = {
   p50Ms: percentile(sorted, 50),
   p99Ms: percentile(sorted, 99),
   maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] ?? 0) : 0,
+  cpuUsPerRequest: run.latencies.length > 0 ? (cpu.user + cpu.system) / run.latencies.length : 0,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 agent.destroy();

@@ -8,14 +8,16 @@
  *   and CRL every time;
  * - `confirm_by_number_ratio` / `confirm_by_card_ratio`: each ÷ hello_world_rps (targets ≥ 0.3 / ≥ 0.2);
  * - `confirm_by_number_p99_ms_at_1000rps` / `confirm_by_card_p99_ms_at_1000rps`: p99 latency at a fixed offered
- *   load of 1,000 requests/s (open loop) for about 10 s (target ≤ 20 ms).
+ *   load of 1,000 requests/s (open loop) for about 10 s (target ≤ 20 ms);
+ * - for each closed-loop phase, where the CPU went per request (µs): the server process (`…_server_cpu_…`, every
+ *   thread), its event loop alone (`…_event_loop_cpu_…`) and the load generator (`…_loadgen_cpu_…`) — the three
+ *   share the machine's cores, so their sum bounds the requests/s.
  * The seeded database is cached in ctx.workDir/oqs/ and reused. Every phase is bounded in time.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { CardReader, VirtualChip } from '@onshi/card';
 import { institutionCodeCheckDigit, systemClock, tokyoDate } from '@onshi/core';
@@ -32,7 +34,6 @@ import { MemberReadModelFiller } from '../../packages/server/src/commands/oqs/re
 import { hashSecret, issueCredential } from '../../packages/server/src/http/auth.js';
 import { catchUpPersonIndex } from '../../packages/server/src/store/sqlite/personIndex.js';
 
-const run$ = promisify(execFile);
 const HERE = import.meta.dirname;
 const WALLET_CARDS = 60;
 const CLOSED_SECONDS = 5;
@@ -110,22 +111,73 @@ function numberBodies(db: string, code: string, count: number): string[] {
   }
 }
 
-async function load(config: LoadConfig, workDir: string): Promise<LoadResult> {
-  const path = join(workDir, 'oqs', `load-${String(process.pid)}.json`);
-  writeFileSync(path, JSON.stringify(config));
+/** What one load run measured, with the server's CPU time over the measured phase. */
+interface Measured extends LoadResult {
+  /** CPU time of this process (the server: event loop, journal and background threads, thread pool) per request. */
+  serverCpuUsPerRequest: number;
+  /** CPU time of the event loop's thread alone per request (Linux /proc; 0 where unreadable). */
+  eventLoopCpuUsPerRequest: number;
+}
+
+/** CPU time of this process's main thread (µs), from /proc on Linux; null elsewhere. */
+function mainThreadCpuUs(): number | null {
   try {
-    const { stdout } = await run$(process.execPath, ['--import', 'tsx', join(HERE, '..', 'load', 'loadgen.ts'), path], {
-      maxBuffer: 16 * 1024 * 1024,
+    const stat = readFileSync(`/proc/self/task/${String(process.pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10_000 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function load(config: LoadConfig, workDir: string): Promise<Measured> {
+  const path = join(workDir, 'oqs', `load-${String(process.pid)}.json`);
+  writeFileSync(path, JSON.stringify({ ...config, markStart: true }));
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, '..', 'load', 'loadgen.ts'), path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
       timeout: 120_000,
     });
+    let stdout = '';
+    let cpuAtStart = process.cpuUsage();
+    let mainAtStart = mainThreadCpuUs();
+    let marked = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (!marked && stdout.includes('#measuring')) {
+        marked = true;
+        // The server's CPU counts from the moment the load generator starts measuring.
+        cpuAtStart = process.cpuUsage();
+        mainAtStart = mainThreadCpuUs();
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const cpu = process.cpuUsage(cpuAtStart);
+    const mainNow = mainThreadCpuUs();
+    if (code !== 0) {
+      throw new Error(`the load generator exited with ${String(code)}`);
+    }
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadResult;
     if (result.errors > 0) {
       console.log(`# oqs: ${String(result.errors)} non-2xx answers ${JSON.stringify(result.statuses)}`);
     }
-    return result;
+    const per = (us: number): number => (result.requests > 0 ? Math.round(us / result.requests) : 0);
+    return {
+      ...result,
+      serverCpuUsPerRequest: per(cpu.user + cpu.system),
+      eventLoopCpuUsPerRequest: mainNow !== null && mainAtStart !== null ? per(mainNow - mainAtStart) : 0,
+    };
   } finally {
     rmSync(path, { force: true });
   }
+}
+
+/** Records where a closed-loop phase's CPU went, per request (the figures the ratios are bounded by). */
+function recordCpu(ctx: BenchContext, name: string, m: Measured): void {
+  ctx.record(`${name}_server_cpu_us_per_request`, m.serverCpuUsPerRequest);
+  ctx.record(`${name}_event_loop_cpu_us_per_request`, m.eventLoopCpuUsPerRequest);
+  ctx.record(`${name}_loadgen_cpu_us_per_request`, Math.round(m.cpuUsPerRequest));
 }
 
 export async function run(ctx: BenchContext): Promise<void> {
@@ -196,6 +248,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       ctx.workDir,
     );
     ctx.record('hello_world_rps', Math.round(hello.rps));
+    recordCpu(ctx, 'hello_world', hello);
 
     // by number
     const bodies = numberBodies(db, code, 5000);
@@ -214,6 +267,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     );
     ctx.record('confirm_by_number_rps', Math.round(byNumber.rps));
     ctx.record('confirm_by_number_ratio', Math.round((byNumber.rps / hello.rps) * 1000) / 1000);
+    recordCpu(ctx, 'confirm_by_number', byNumber);
     const byNumberOpen = await load(
       { ...base, url: byNumberUrl, method: 'POST', bodies, mode: 'open', durationMs: OPEN_SECONDS * 1000 },
       ctx.workDir,
@@ -291,6 +345,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     }
     ctx.record('confirm_by_card_rps', Math.round(byCard.rps));
     ctx.record('confirm_by_card_ratio', Math.round((byCard.rps / hello.rps) * 1000) / 1000);
+    recordCpu(ctx, 'confirm_by_card', byCard);
     const openPool = presign(OPEN_RATE * OPEN_SECONDS);
     const openSeconds = Math.min(OPEN_SECONDS, Math.floor(openPool.bodies.length / OPEN_RATE));
     const byCardOpen = await load(
