@@ -60,6 +60,8 @@ const INSERT_CHECK = `INSERT INTO journal_checks (${[
 export interface JournalFile {
   db: Database.Database;
   journalId: string;
+  /** The append statement, prepared on first use. */
+  insert?: Database.Statement;
 }
 
 /** Opens the journal file, creating it and its identity if needed. */
@@ -97,7 +99,8 @@ export interface JournaledCheck {
 
 /** Appends checks to the journal in one transaction. */
 export function appendChecks(file: JournalFile, checks: readonly JournaledCheck[]): void {
-  const insert = file.db.prepare(INSERT_CHECK);
+  file.insert ??= file.db.prepare(INSERT_CHECK);
+  const insert = file.insert;
   file.db.transaction(() => {
     for (const { confirmation, entry } of checks) {
       insert.run(
@@ -217,6 +220,9 @@ export interface CheckJournalOptions {
   onProblem?: (message: string) => void;
 }
 
+/** How long `close` waits for the groups already handed to the thread to be answered (ms). */
+const CLOSE_WAIT_MS = 5_000;
+
 /** Checks per group that go to the thread at once, window or not. */
 const FULL_GROUP = 64;
 
@@ -320,6 +326,12 @@ export class CheckJournal implements CheckJournalPort {
   /** Moves everything, stops the thread and closes the journal file. */
   async close(): Promise<void> {
     try {
+      // Groups handed over are answered first (their checks then move with the settle below, or at the next open).
+      this.send();
+      const until = performance.now() + CLOSE_WAIT_MS;
+      while (this.batches.size > 0 && this.threads !== undefined && performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       await this.settle();
     } finally {
       const threads = this.threads;
@@ -328,6 +340,13 @@ export class CheckJournal implements CheckJournalPort {
       if (threads !== undefined) {
         await Promise.all([threads.appender.terminate(), threads.mover.terminate()]);
       }
+      const unanswered = new Error('the check journal closed before answering (the check may be in its file)');
+      for (const waiters of this.batches.values()) {
+        for (const w of waiters) {
+          w.reject(unanswered);
+        }
+      }
+      this.batches.clear();
       this.local?.db.close();
       this.local = undefined;
     }
