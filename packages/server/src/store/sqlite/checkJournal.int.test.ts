@@ -49,6 +49,24 @@ function check(i: number): JournaledCheck {
   return { confirmation, entry };
 }
 
+/** A valid check by number of `personId`, recorded as the OQS commands record one (with the app's AuditLog). */
+function recordValidCheck(store: Store, personId: string): ReturnType<typeof recordCheck> {
+  const clock = new FixedClock('2026-11-24T01:00:00Z');
+  const deps = { ctx: { store, clock, secrets: { proofKey: randomBytes(32) } }, audit: new AuditLog(store, clock) };
+  const check = {
+    institutionCode: INSTITUTION,
+    personId,
+    qualificationId: `q-of-${personId}`,
+    insurerNumber: '06230221',
+    method: 'number' as const,
+    authentication: null,
+    qualificationValidity: 1,
+    resultCode: 'ok',
+    referenceNumber: null,
+  };
+  return recordCheck(deps, check, true);
+}
+
 /** Rows of a table read in a transaction: what the tables hold, without the settle a reader outside one does. */
 async function tableCount(store: Store, table: 'confirmations' | 'audit_log'): Promise<number> {
   return store.transaction(async (tx) =>
@@ -130,23 +148,7 @@ describe('the check journal of a SQLite file: checks durable beside the database
 
   it('recordCheck goes through the journal once it runs: the row and its audit entry are there for the next reader', async () => {
     await running(store);
-    const clock = new FixedClock('2026-11-24T01:00:00Z');
-    const deps = { ctx: { store, clock, secrets: { proofKey: randomBytes(32) } }, audit: new AuditLog(store, clock) };
-    const recorded = await recordCheck(
-      deps,
-      {
-        institutionCode: INSTITUTION,
-        personId: 'person-9',
-        qualificationId: 'q-9',
-        insurerNumber: '06230221',
-        method: 'number',
-        authentication: null,
-        qualificationValidity: 1,
-        resultCode: 'ok',
-        referenceNumber: null,
-      },
-      true,
-    );
+    const recorded = await recordValidCheck(store, 'person-9');
     expect(recorded.proofOfCheck).not.toBeNull();
     const raw = new Database(checkJournalPath(path), { readonly: true });
     expect(raw.prepare('SELECT c_id AS id FROM journal_checks').all()).toEqual([{ id: recorded.confirmationId }]);
@@ -163,24 +165,7 @@ describe('the check journal of a SQLite file: checks durable beside the database
     const saboteur = new Database(checkJournalPath(path));
     saboteur.exec('DROP TABLE journal_checks');
     saboteur.close();
-    const clock = new FixedClock('2026-11-24T01:00:00Z');
-    const audit = new AuditLog(store, clock);
-    const deps = { ctx: { store, clock, secrets: { proofKey: randomBytes(32) } }, audit };
-    const recorded = await recordCheck(
-      deps,
-      {
-        institutionCode: INSTITUTION,
-        personId: 'person-7',
-        qualificationId: 'q-7',
-        insurerNumber: '06230221',
-        method: 'number',
-        authentication: null,
-        qualificationValidity: 1,
-        resultCode: 'ok',
-        referenceNumber: null,
-      },
-      true,
-    );
+    const recorded = await recordValidCheck(store, 'person-7');
     const rows = await store.transaction((tx) => tx.audit.scan(0, 100));
     expect(rows.map((r) => r.target)).toEqual([recorded.confirmationId]);
     expect(await tableCount(store, 'confirmations')).toBe(1);

@@ -83,7 +83,10 @@ async function move(): Promise<void> {
         await movePass();
       } catch (error) {
         failure = message(error);
-        if (ids.length === 0) {
+        // A database busy for longer than the busy timeout (a bulk import holds it) is not a fault: the next pass
+        // moves what waits. Anything else is reported.
+        const busy = typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 'SQLITE_BUSY';
+        if (ids.length === 0 && !busy) {
           port?.postMessage({ kind: 'moveFailed', message: failure });
         }
       }
