@@ -91,9 +91,9 @@ describe('kill -9 of a running server in the middle of confirmations (issue 6 "T
     const started = new Date().toISOString();
     // Confirmations from 8 clients at once; every one the server answered is remembered, until the kill.
     const answered: string[] = [];
-    let killed = false;
+    const state = { killed: false };
     const client = async (): Promise<void> => {
-      while (!killed) {
+      while (!state.killed) {
         try {
           const res = await fetch(`${base}/oqs/v1/qualification-confirmations`, {
             method: 'POST',
@@ -102,7 +102,7 @@ describe('kill -9 of a running server in the middle of confirmations (issue 6 "T
           });
           const id = res.headers.get('onshi-confirmation-id');
           await res.arrayBuffer();
-          if (res.status === 200 && id !== null && !killed) {
+          if (res.status === 200 && id !== null && !state.killed) {
             answered.push(id);
           }
         } catch {
@@ -116,7 +116,7 @@ describe('kill -9 of a running server in the middle of confirmations (issue 6 "T
       await new Promise((r) => setTimeout(r, 20));
     }
     server.kill('SIGKILL');
-    killed = true;
+    state.killed = true;
     expect(await exit).toBe('SIGKILL');
     await Promise.all(clients);
 
