@@ -115,6 +115,10 @@ describe('kill -9 of a running server in the middle of confirmations (issue 6 "T
     while (answered.length < 1500) {
       await new Promise((r) => setTimeout(r, 20));
     }
+    // The server runs its check journal (/metrics says so) and has checks waiting in it or moved.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^onshi_check_journal_running 1$/m);
+    expect(metrics).toMatch(/^onshi_check_journal_move_failures 0$/m);
     server.kill('SIGKILL');
     state.killed = true;
     expect(await exit).toBe('SIGKILL');

@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CheckJournalStatus } from '../store/types.js';
 
 /** Prometheus metrics for one app instance (a registry each, so tests can build many apps). */
 export interface AppMetrics {
@@ -25,4 +26,37 @@ export function createMetrics(): AppMetrics {
     registers: [registry],
   });
   return { registry, requests, duration };
+}
+
+/**
+ * The check journal's state as gauges, read when scraped (decision 0168): checks answered but not yet in the tables
+ * should stay near a second's worth; a rising count or move failures need an operator.
+ */
+export function registerCheckJournalMetrics(registry: Registry, status: () => CheckJournalStatus): void {
+  const gauge = (name: string, help: string, read: (s: CheckJournalStatus) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(status()));
+      },
+    });
+  };
+  gauge(
+    'onshi_check_journal_running',
+    'Whether the check journal threads run (1) or checks use the group commit (0)',
+    (s) => (s.running ? 1 : 0),
+  );
+  gauge(
+    'onshi_check_journal_pending',
+    'Checks answered from the journal and not yet moved into the tables',
+    (s) => s.pending,
+  );
+  gauge('onshi_check_journal_moved', 'Checks this process moved from the journal into the tables', (s) => s.moved);
+  gauge(
+    'onshi_check_journal_move_failures',
+    'Journal moves that failed (other than a busy database)',
+    (s) => s.moveFailures,
+  );
 }

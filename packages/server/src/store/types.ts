@@ -513,6 +513,21 @@ export interface CheckJournalPort {
   record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void>;
   /** Resolves once every check journaled before the call is in the database's tables. */
   settle(): Promise<void>;
+  /** What this process's journal has done (the server's /metrics). */
+  status(): CheckJournalStatus;
+}
+
+/** Counts of one process's check journal since it opened. */
+export interface CheckJournalStatus {
+  /** The threads run and take checks. */
+  running: boolean;
+  /** Checks this process journaled and answered that are not yet known to be in the tables. */
+  pending: number;
+  journaled: number;
+  /** Checks moved into the tables by this process (its thread or its own connection). */
+  moved: number;
+  /** Moves that failed for another reason than a busy database. */
+  moveFailures: number;
 }
 
 /** A stored idempotent response. */

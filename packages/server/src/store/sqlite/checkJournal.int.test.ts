@@ -130,6 +130,7 @@ describe('the check journal of a SQLite file: checks durable beside the database
     expect(raw.prepare('SELECT count(*) AS n FROM journal_checks').get()).toEqual({ n: 150 });
     raw.close();
     expect(await tableCount(store, 'confirmations')).toBe(0);
+    expect(journal.status()).toMatchObject({ pending: 150, moved: 0 });
 
     const listed = await store.confirmations.listByInstitution(INSTITUTION, '0', '9');
     expect(listed.map((c) => c.id)).toEqual(Array.from({ length: 150 }, (_, i) => check(i).confirmation.id).sort());
@@ -144,6 +145,8 @@ describe('the check journal of a SQLite file: checks durable beside the database
     );
     const [usage] = await store.stats.sumUsage({ fromMonth: '2026-11', toMonth: '2026-11', groupBy: [] });
     expect(usage?.numberChecks).toBe(150);
+    // What /metrics shows: 150 journaled, 150 moved, none waiting.
+    expect(journal.status()).toEqual({ running: true, pending: 0, journaled: 150, moved: 150, moveFailures: 0 });
   });
 
   it('recordCheck goes through the journal once it runs: the row and its audit entry are there for the next reader', async () => {

@@ -30,6 +30,7 @@ import { addConfirmationUsage } from '../sql/usageStats.js';
 import {
   CheckNotJournaledError,
   type CheckJournalPort,
+  type CheckJournalStatus,
   type Confirmation,
   type UnchainedAuditEntry,
 } from '../types.js';
@@ -191,6 +192,7 @@ type ThreadMessage =
   | { kind: 'appended'; batch: number }
   | { kind: 'appendFailed'; batch: number; message: string }
   | { kind: 'settled'; id: number; message: string | null }
+  | { kind: 'moved'; count: number }
   | { kind: 'moveFailed'; message: string };
 
 function isThreadMessage(value: unknown): value is ThreadMessage {
@@ -199,7 +201,12 @@ function isThreadMessage(value: unknown): value is ThreadMessage {
   }
   const kind: unknown = Reflect.get(value, 'kind');
   return (
-    kind === 'ready' || kind === 'appended' || kind === 'appendFailed' || kind === 'settled' || kind === 'moveFailed'
+    kind === 'ready' ||
+    kind === 'appended' ||
+    kind === 'appendFailed' ||
+    kind === 'settled' ||
+    kind === 'moved' ||
+    kind === 'moveFailed'
   );
 }
 
@@ -237,6 +244,7 @@ export class CheckJournal implements CheckJournalPort {
   private ready = false;
   private failed = false;
   private notes = 0;
+  private readonly counts = { journaled: 0, moved: 0, moveFailures: 0 };
   private readyThreads = 0;
   private group: JournaledCheck[] = [];
   private groupWaiters: Waiter[] = [];
@@ -320,7 +328,15 @@ export class CheckJournal implements CheckJournalPort {
       }
       this.local = openJournalFile(path);
     }
-    await moveAllJournaledChecks(this.main, this.local);
+    this.counts.moved += await moveAllJournaledChecks(this.main, this.local);
+  }
+
+  status(): CheckJournalStatus {
+    return {
+      running: this.ready,
+      pending: Math.max(0, this.counts.journaled - this.counts.moved),
+      ...this.counts,
+    };
   }
 
   /** Moves everything, stops the thread and closes the journal file. */
@@ -407,6 +423,7 @@ export class CheckJournal implements CheckJournalPort {
         return;
       case 'appended':
         for (const w of this.batches.get(message.batch) ?? []) {
+          this.counts.journaled += 1;
           w.resolve();
         }
         this.batches.delete(message.batch);
@@ -430,7 +447,11 @@ export class CheckJournal implements CheckJournalPort {
         }
         return;
       }
+      case 'moved':
+        this.counts.moved += message.count;
+        return;
       case 'moveFailed':
+        this.counts.moveFailures += 1;
         this.options.onProblem(`the check journal could not move its checks: ${message.message}`);
         return;
     }

@@ -50,12 +50,14 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** One pass: moves chunk by chunk until the journal is empty, yielding to appends between chunks. */
+/** One pass: moves chunk by chunk until the journal is empty, yielding between chunks. Reports what it moved. */
 async function movePass(): Promise<void> {
   const main = openSqlite(settings.dbPath, { background: false });
+  let moved = 0;
   try {
     for (;;) {
       const count = await moveJournaledChecks(main, file, MOVE_CHUNK);
+      moved += count;
       if (count < MOVE_CHUNK) {
         return;
       }
@@ -64,6 +66,9 @@ async function movePass(): Promise<void> {
     }
   } finally {
     await main.close();
+    if (moved > 0) {
+      port?.postMessage({ kind: 'moved', count: moved });
+    }
   }
 }
 
