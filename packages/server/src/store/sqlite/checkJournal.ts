@@ -13,10 +13,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { chainAuditRows } from '../../audit/auditLog.js';
-import type { Row, SqlDatabase } from '../sql/database.js';
+import type { Row, SqlDatabase, SqlValue } from '../sql/database.js';
 import {
   AUDIT_COLS,
   auditValues,
@@ -98,26 +99,61 @@ export interface JournaledCheck {
   entry: UnchainedAuditEntry;
 }
 
-/** Appends checks to the journal in one transaction. */
+/** A check as one journal row's values (confirmation columns, then the entry's), in INSERT_CHECK's order. */
+function checkRow({ confirmation, entry }: JournaledCheck): SqlValue[] {
+  return [
+    ...confirmationValues(confirmation),
+    entry.at,
+    entry.actorKind,
+    entry.actorId,
+    entry.action,
+    entry.personId,
+    entry.target,
+    entry.outcome,
+    JSON.stringify(entry.detail),
+  ];
+}
+
+/** Appends checks to the journal in one transaction (what the append thread does; tests and tools call it). */
 export function appendChecks(file: JournalFile, checks: readonly JournaledCheck[]): void {
   file.insert ??= file.db.prepare(INSERT_CHECK);
   const insert = file.insert;
   file.db.transaction(() => {
-    for (const { confirmation, entry } of checks) {
-      insert.run(
-        ...confirmationValues(confirmation),
-        entry.at,
-        entry.actorKind,
-        entry.actorId,
-        entry.action,
-        entry.personId,
-        entry.target,
-        entry.outcome,
-        JSON.stringify(entry.detail),
-      );
+    for (const check of checks) {
+      insert.run(checkRow(check));
     }
   })();
 }
+
+/**
+ * The append thread's code (CommonJS, run with `eval`, so it starts in milliseconds without the TypeScript loader):
+ * each group of rows — mapped to values on the app's side — goes into the journal in one transaction, then the
+ * group is answered; a failed transaction rolled back and says so.
+ */
+const APPENDER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+db.exec(workerData.tables);
+const insert = db.prepare(workerData.insertSql);
+const append = db.transaction((rows) => {
+  for (const row of rows) {
+    insert.run(row);
+  }
+});
+parentPort.on('message', (m) => {
+  try {
+    append(m.rows);
+    parentPort.postMessage({ kind: 'appended', batch: m.batch });
+  } catch (error) {
+    parentPort.postMessage({ kind: 'appendFailed', batch: m.batch, message: String(error && error.message ? error.message : error) });
+  }
+});
+parentPort.postMessage({ kind: 'ready' });
+`;
 
 const READ_CHECKS = `SELECT id, ${[...CONFIRMATION_COLS.map((c) => `c_${c}`), ...ENTRY_COLS.map((c) => `a_${c}`)].join(
   ', ',
@@ -245,7 +281,6 @@ export class CheckJournal implements CheckJournalPort {
   private failed = false;
   private notes = 0;
   private readonly counts = { journaled: 0, moved: 0, moveFailures: 0 };
-  private readyThreads = 0;
   private group: JournaledCheck[] = [];
   private groupWaiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -372,7 +407,7 @@ export class CheckJournal implements CheckJournalPort {
     if (this.threads !== undefined || this.failed) {
       return;
     }
-    const threads = { appender: this.spawn('append'), mover: this.spawn('move') };
+    const threads = { appender: this.spawnAppender(), mover: this.spawnMover() };
     this.threads = threads;
     for (const worker of [threads.appender, threads.mover]) {
       worker.on('message', (message: unknown) => {
@@ -392,15 +427,29 @@ export class CheckJournal implements CheckJournalPort {
     }
   }
 
+  /** The append thread: a few milliseconds to start, so checks go through the journal almost at once. */
+  private spawnAppender(): Worker {
+    const worker = new Worker(APPENDER_SOURCE, {
+      eval: true,
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        path: checkJournalPath(this.dbPath),
+        tables: JOURNAL_TABLES,
+        insertSql: INSERT_CHECK,
+      },
+    });
+    worker.unref();
+    return worker;
+  }
+
   /**
-   * One of the two threads: appends never wait behind a move, and a move can take a second's checks in large
-   * transactions (each commit of another connection costs the app's connection its page cache, decision 0149).
+   * The move thread, apart from the append thread: appends never wait behind a move, and a move can take a second's
+   * checks in large transactions (each commit of another connection costs the app's connection its page cache, 0149).
    */
-  private spawn(role: 'append' | 'move'): Worker {
+  private spawnMover(): Worker {
     const worker = new Worker(new URL('../../threads/tsWorker.mjs', import.meta.url), {
       workerData: {
         entry: new URL('./checkJournalThread.ts', import.meta.url).href,
-        role,
         dbPath: this.dbPath,
         journalPath: checkJournalPath(this.dbPath),
         moveIntervalMs: this.options.moveIntervalMs,
@@ -417,9 +466,8 @@ export class CheckJournal implements CheckJournalPort {
     }
     switch (message.kind) {
       case 'ready':
-        // Both threads have opened the journal file: the appender is the one that answers groups.
-        this.readyThreads += 1;
-        this.ready = this.readyThreads === 2;
+        // The append thread has opened the journal file (the move thread needs no answer: settles wait in its queue).
+        this.ready = true;
         return;
       case 'appended':
         for (const w of this.batches.get(message.batch) ?? []) {
@@ -478,7 +526,7 @@ export class CheckJournal implements CheckJournalPort {
     }
     const batch = this.nextId++;
     this.batches.set(batch, waiters);
-    worker.postMessage({ kind: 'append', batch, checks });
+    worker.postMessage({ kind: 'append', batch, rows: checks.map(checkRow) });
   }
 
   /** The thread is gone: callers waiting on it fail (their checks may be in the file; a later move takes them). */

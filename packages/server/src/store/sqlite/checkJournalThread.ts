@@ -1,15 +1,14 @@
 /**
- * The check journal's threads (decision 0168; started by CheckJournal through tsWorker.mjs), one module in two roles:
- * - `append`: writes each group of checks to the journal file in one transaction and acknowledges it;
- * - `move`: about once a second, or when asked to settle, moves the journal into the database on a connection it
- *   opens for the move and closes after it (so a bulk load of the app can still take the file to itself).
+ * The check journal's move thread (decision 0168; started by CheckJournal through tsWorker.mjs, since the move uses
+ * the store's own row mapping, statistics and hash chain): about once a second, or when asked to settle, moves the
+ * journal into the database on a connection it opens for the move and closes after it (so a bulk load of the app
+ * can still take the file to itself). The append side is a small CommonJS thread of its own (checkJournal.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { appendChecks, type JournaledCheck, moveJournaledChecks, MOVE_CHUNK, openJournalFile } from './checkJournal.js';
+import { moveJournaledChecks, MOVE_CHUNK, openJournalFile } from './checkJournal.js';
 import { openSqlite } from './database.js';
 
 interface ThreadData {
-  role: 'append' | 'move';
   dbPath: string;
   journalPath: string;
   moveIntervalMs: number;
@@ -22,16 +21,10 @@ function threadData(value: unknown): ThreadData {
   const dbPath: unknown = Reflect.get(value, 'dbPath');
   const journalPath: unknown = Reflect.get(value, 'journalPath');
   const moveIntervalMs: unknown = Reflect.get(value, 'moveIntervalMs');
-  const role: unknown = Reflect.get(value, 'role');
-  if (
-    typeof dbPath !== 'string' ||
-    typeof journalPath !== 'string' ||
-    typeof moveIntervalMs !== 'number' ||
-    (role !== 'append' && role !== 'move')
-  ) {
-    throw new Error('the check journal thread needs its role, dbPath, journalPath and moveIntervalMs');
+  if (typeof dbPath !== 'string' || typeof journalPath !== 'string' || typeof moveIntervalMs !== 'number') {
+    throw new Error('the check journal thread needs dbPath, journalPath and moveIntervalMs');
   }
-  return { role, dbPath, journalPath, moveIntervalMs };
+  return { dbPath, journalPath, moveIntervalMs };
 }
 
 const port = parentPort;
@@ -109,23 +102,10 @@ port.on('message', (value: unknown) => {
   if (typeof value !== 'object' || value === null) {
     return;
   }
-  const kind: unknown = Reflect.get(value, 'kind');
-  if (kind === 'append' && settings.role === 'append') {
-    const batch = Number(Reflect.get(value, 'batch'));
-    const checks = Reflect.get(value, 'checks') as JournaledCheck[];
-    try {
-      appendChecks(file, checks);
-      port.postMessage({ kind: 'appended', batch });
-    } catch (error) {
-      port.postMessage({ kind: 'appendFailed', batch, message: message(error) });
-    }
-  } else if (kind === 'settle' && settings.role === 'move') {
+  if (Reflect.get(value, 'kind') === 'settle') {
     settleIds.push(Number(Reflect.get(value, 'id')));
     void move();
   }
 });
 
-if (settings.role === 'move') {
-  timer = setTimeout(() => void move(), settings.moveIntervalMs);
-}
-port.postMessage({ kind: 'ready' });
+timer = setTimeout(() => void move(), settings.moveIntervalMs);
