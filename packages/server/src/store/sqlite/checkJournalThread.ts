@@ -4,6 +4,8 @@
  * journal into the database on a connection it opens for the move and closes after it (so a bulk load of the app
  * can still take the file to itself). The append side is a small CommonJS thread of its own (checkJournal.ts).
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { moveJournaledChecks, MOVE_CHUNK, openJournalFile } from './checkJournal.js';
 import { openSqlite } from './database.js';
@@ -12,6 +14,21 @@ interface ThreadData {
   dbPath: string;
   journalPath: string;
   moveIntervalMs: number;
+}
+
+/**
+ * Moving yields to requests: on Linux this thread runs at nice 10 (a thread's id is accepted where a process's is);
+ * elsewhere it keeps the process's priority (decision 0170).
+ */
+function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) {
+      setPriority(tid, 10);
+    }
+  } catch {
+    // Not Linux, or not allowed: the default priority.
+  }
 }
 
 function threadData(value: unknown): ThreadData {
@@ -32,6 +49,7 @@ if (port === null) {
   throw new Error('checkJournalThread runs on a worker thread');
 }
 const settings = threadData(workerData);
+lowerThreadPriority();
 const file = openJournalFile(settings.journalPath);
 
 /** Settle requests waiting for the move in progress to finish (and one more pass). */

@@ -73,6 +73,11 @@ const DEFAULT_WAL_PAGES = 1_000;
  */
 const BACKGROUND_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// Maintenance yields to requests: on Linux this thread runs at a lower priority (nice 10, decision 0170).
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  require('node:os').setPriority(tid, 10);
+} catch {}
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
