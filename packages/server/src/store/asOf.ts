@@ -2,7 +2,13 @@
  * What holds on a date, from rows that carry their own validity: the rules the attribute and DV-flag queries apply
  * in SQL, for records read whole (the member read model, decision 0166). Pure.
  */
-import type { AttributesAsOf, DvFlag, DvFlagRecord, QualificationAttribute } from './types.js';
+import { compareDates } from '@onshi/core';
+import type { AttributesAsOf, DvFlag, DvFlagRecord, Qualification, QualificationAttribute } from './types.js';
+
+/** True when `date` falls in the qualification's period [acquiredOn, lostOn). */
+export function qualifiedOn(q: Pick<Qualification, 'acquiredOn' | 'lostOn'>, date: string): boolean {
+  return compareDates(q.acquiredOn, date) <= 0 && (q.lostOn === null || compareDates(date, q.lostOn) < 0);
+}
 
 /** The DV flags (rules.md §8), in the order answers list them. */
 export const DV_FLAGS: readonly DvFlag[] = ['selfInfoBlocked', 'nonDisclosure'];

@@ -9,6 +9,7 @@ import {
 import { AppError, COMMON_ERRORS } from '../../http/errors.js';
 import type { Qualification, Scheme } from '../../store/types.js';
 import { INSURER_ERRORS } from './errors.js';
+import { qualifiedOn } from '../../store/asOf.js';
 
 /** A calendar date 'YYYY-MM-DD' that exists (the schema checks only the shape). */
 export function requireDate(field: string, value: string): string {
@@ -35,10 +36,7 @@ export function requireOrder(
   }
 }
 
-/** True when `date` falls in the qualification's period [acquiredOn, lostOn). */
-export function qualifiedOn(q: Pick<Qualification, 'acquiredOn' | 'lostOn'>, date: string): boolean {
-  return compareDates(q.acquiredOn, date) <= 0 && (q.lostOn === null || compareDates(date, q.lostOn) < 0);
-}
+export { qualifiedOn };
 
 /** True when two periods [from, to) share a day; `to` null is open-ended. */
 export function periodsOverlap(

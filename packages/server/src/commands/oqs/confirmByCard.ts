@@ -20,7 +20,7 @@ import type {
   Person,
   StoreRepositories,
 } from '../../store/types.js';
-import { dvFlagsInForce } from '../../store/asOf.js';
+import { dvFlagsInForce, qualifiedOn } from '../../store/asOf.js';
 import { acceptancePersonOf } from './cardState.js';
 import { cardTrustOf } from './cardTrust.js';
 import { challengeBookOf } from './challenge.js';
@@ -106,10 +106,7 @@ async function qualificationsFor(
   date: string,
 ): Promise<{ validity: '1' | '2' | '4'; records: MemberRecord[]; all: MemberRecord[] }> {
   const all = await repos.qualifications.memberRecordsOfPerson(personId);
-  const current = all.filter(
-    ({ qualification: q }) =>
-      compareDates(q.acquiredOn, date) <= 0 && (q.lostOn === null || compareDates(date, q.lostOn) < 0),
-  );
+  const current = all.filter(({ qualification }) => qualifiedOn(qualification, date));
   if (current.length > 0) {
     return { validity: '1', records: current, all };
   }

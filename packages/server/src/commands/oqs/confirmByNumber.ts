@@ -9,7 +9,7 @@ import { OqsError } from '../../formats/errors.js';
 import { resultError } from '../../formats/oqs-xml/index.js';
 import type { QualificationConfirmSearchInfo } from '../../formats/schemas.js';
 import { fromWireDate } from '../../formats/wire.js';
-import { dvFlagsInForce } from '../../store/asOf.js';
+import { dvFlagsInForce, qualifiedOn } from '../../store/asOf.js';
 import type { Institution, MemberRecord, Person, Qualification, StoreRepositories } from '../../store/types.js';
 import { today, type OqsDeps, type ReaderResultBody } from './deps.js';
 import { OQS_NOTICES } from './errors.js';
@@ -57,10 +57,6 @@ export type NumberMatch =
       record?: MemberRecord;
     }
   | { validity: '4' | '5' };
-
-function inForce(q: Qualification, date: string): boolean {
-  return compareDates(q.acquiredOn, date) <= 0 && (q.lostOn === null || compareDates(date, q.lostOn) < 0);
-}
 
 /** The members born on `birthDate`, and their qualifications acquired by `date`. */
 function candidatesOf(
@@ -124,7 +120,7 @@ export async function matchByNumber(
     const record = records.find((r) => r.qualification.id === q.id);
     return record === undefined ? {} : { record };
   };
-  const current = matching.find((q) => inForce(q, date));
+  const current = matching.find((q) => qualifiedOn(q, date));
   if (current !== undefined) {
     return { validity: '1', person, qualification: current, ...recordOf(current) };
   }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { compareDates } from '@onshi/core';
 import type { AuditLog } from '../../audit/auditLog.js';
 import type { ServerContext } from '../../context.js';
 import { OqsError } from '../../formats/errors.js';
@@ -16,6 +15,7 @@ import type {
 } from '../../formats/schemas.js';
 import { toWireDate, toWireDateTime } from '../../formats/wire.js';
 import type { Qualification, StoreTx } from '../../store/types.js';
+import { qualifiedOn } from '../../store/asOf.js';
 import { today } from './deps.js';
 
 /*
@@ -48,9 +48,7 @@ async function memberOf(tx: StoreTx, info: ReferenceNumberRegistrationInfo, date
   if (persons.size > 1) {
     throw new OqsError('multipleMatches');
   }
-  const inForce = candidates.find(
-    (q) => compareDates(q.acquiredOn, date) <= 0 && (q.lostOn === null || compareDates(date, q.lostOn) < 0),
-  );
+  const inForce = candidates.find((q) => qualifiedOn(q, date));
   const chosen = inForce ?? candidates[0];
   if (chosen === undefined) {
     throw new OqsError('noQualification');

@@ -18,6 +18,7 @@ import { compareDates, validateInsurerNumber } from '@onshi/core';
 import type { ServerContext } from '../../../context.js';
 import type { BulkValue, IndividualNumberLink, Person, Qualification, StoreTx } from '../../../store/types.js';
 import { AuditLog } from '../../../audit/auditLog.js';
+import { qualifiedOn } from '../../../store/asOf.js';
 import { detectEncoding, type CsvEncoding, type EncodingChoice } from './encoding.js';
 import type { ImportInsurer } from './memberRow.js';
 import {
@@ -103,10 +104,6 @@ function periodsOverlap(a: { from: string; to: string | null }, b: { from: strin
   const aEndsFirst = a.to !== null && compareDates(a.to, b.from) <= 0;
   const bEndsFirst = b.to !== null && compareDates(b.to, a.from) <= 0;
   return !aEndsFirst && !bEndsFirst;
-}
-
-function qualifiedOn(w: { acquiredOn: string; lostOn: string | null }, date: string): boolean {
-  return compareDates(w.acquiredOn, date) <= 0 && (w.lostOn === null || compareDates(date, w.lostOn) < 0);
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
