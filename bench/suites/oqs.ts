@@ -205,7 +205,7 @@ export async function run(ctx: BenchContext): Promise<void> {
   try {
     // As `onshi serve` does, the app starts the check journal's threads when ready (decision 0168): measure with
     // them running, not while they load.
-    for (let i = 0; i < 200 && server.store.checkJournal !== undefined && !server.store.checkJournal.accepting; i++) {
+    for (let i = 0; i < 200 && server.store.checkJournal?.status().running === false; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await (await cardAuthorityOf(server)).sync();

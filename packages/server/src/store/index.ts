@@ -4,7 +4,7 @@
  */
 import { openPostgres } from './postgres/database.js';
 import { CheckJournal } from './sqlite/checkJournal.js';
-import { openSqlite } from './sqlite/database.js';
+import { isSqliteFile, openSqlite } from './sqlite/database.js';
 import { migrate } from './migrate.js';
 import type { SqlDatabase } from './sql/database.js';
 import { sqlStore } from './sql/sqlStore.js';
@@ -13,24 +13,17 @@ import type { Store, StoreConfig, StoreOptions } from './types.js';
 export * from './types.js';
 export { memberKey, foldMemberText, foldInsurerNumber } from './memberKey.js';
 
-/**
- * A SQLite file's check journal (decision 0168), after moving what a stopped process left in it; none for a
- * database in memory.
- */
-function checkJournalOf(path: string, db: SqlDatabase, options: StoreOptions): CheckJournal | undefined {
-  if (path === '' || path === ':memory:' || path.startsWith('file::memory:')) {
-    return undefined;
-  }
-  return new CheckJournal(path, db, options.checkJournal ?? {});
-}
-
 /** Opens the store described by `config`, migrating it first. */
 export async function createStore(config: StoreConfig, options: StoreOptions): Promise<Store> {
   const db: SqlDatabase =
     config.kind === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url, options.poolSize);
   try {
     await migrate(db);
-    const checkJournal = config.kind === 'sqlite' ? checkJournalOf(config.path, db, options) : undefined;
+    // A SQLite file's check journal (decision 0168), after moving what a stopped process left in it.
+    const checkJournal =
+      config.kind === 'sqlite' && isSqliteFile(config.path)
+        ? new CheckJournal(config.path, db, options.checkJournal ?? {})
+        : undefined;
     await checkJournal?.settle();
     return sqlStore(db, {
       individualNumberKey: options.individualNumberKey,

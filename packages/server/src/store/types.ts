@@ -503,14 +503,13 @@ export type UnchainedAuditEntry = Omit<AuditRow, 'seq' | 'prevHash' | 'hash'>;
  * statistics, the hash-chained audit log) within about a second — or at once when a reader calls `settle`.
  */
 export interface CheckJournalPort {
-  /** True when `record` takes checks now (its thread runs); otherwise the caller records in the group commit. */
-  readonly accepting: boolean;
-  /** Counts a check recorded the other way: a steady stream of them starts the journal's thread. */
-  noteCheck(): void;
-  /** Starts the threads now (a server starting); `accepting` turns true once they have opened the journal. */
+  /** Starts the threads now (a server starting); `status().running` turns true once they have opened the journal. */
   start(): void;
-  /** Journals one check; resolves once it is durable in the journal file (see CheckNotJournaledError). */
-  record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void>;
+  /**
+   * Journals one check; resolves once it is durable in the journal file (see CheckNotJournaledError). Null while the
+   * threads do not run: the caller records the check the other way, and a steady stream of such checks starts them.
+   */
+  record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void> | null;
   /** Resolves once every check journaled before the call is in the database's tables. */
   settle(): Promise<void>;
   /** What this process's journal has done (the server's /metrics). */
@@ -1197,12 +1196,19 @@ export interface StoreOptions {
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
   /** Tuning of a SQLite file's check journal (tests start it at once). */
-  checkJournal?: {
-    startAfter?: number;
-    windowMs?: number;
-    moveIntervalMs?: number;
-    onProblem?: (message: string) => void;
-  };
+  checkJournal?: CheckJournalOptions;
+}
+
+/** Tuning of a SQLite file's check journal (decision 0168; tests start it at once). */
+export interface CheckJournalOptions {
+  /** Checks recorded the other way before the threads start (a server starts them when ready; tests and jobs never). */
+  startAfter?: number;
+  /** How long the first check of a group waits for others before the group goes to the thread (ms). */
+  windowMs?: number;
+  /** How often the thread moves the journal into the database (ms). */
+  moveIntervalMs?: number;
+  /** Called with a failure of the thread or of a move (a message without personal data). */
+  onProblem?: (message: string) => void;
 }
 
 /** A write that clashes with a uniqueness rule (already linked My Number, taken audit seq, duplicate id …). */

@@ -7,6 +7,7 @@ import {
   type Confirmation,
   type ConfirmationMethod,
   type Store,
+  type UnchainedAuditEntry,
 } from '../../store/types.js';
 import type { OqsDeps } from './deps.js';
 import { signProofOfCheck } from './proofOfCheck.js';
@@ -138,21 +139,10 @@ export async function recordCheck(deps: OqsDeps, check: CheckRecord, succeeded: 
     referenceNumber: check.referenceNumber,
   };
   const entry = auditEntryOf(check, confirmationId, at, succeeded);
-  const journal = deps.ctx.store.checkJournal;
-  if (deps.audit instanceof AuditLog && journal?.accepting === true) {
-    // A SQLite file's journal thread takes the row and its audit entry off the app's connection (decision 0168);
-    // a check it certainly did not write goes through the group commit instead.
-    try {
-      await journal.record(confirmation, { ...entry, at });
-    } catch (error) {
-      if (!(error instanceof CheckNotJournaledError)) {
-        throw error;
-      }
+  if (deps.audit instanceof AuditLog) {
+    if (!(await journaled(deps.ctx.store, confirmation, { ...entry, at }))) {
       await deps.audit.appendWith(entry, CONFIRMATION_ROWS, confirmation);
     }
-  } else if (deps.audit instanceof AuditLog) {
-    journal?.noteCheck();
-    await deps.audit.appendWith(entry, CONFIRMATION_ROWS, confirmation);
   } else {
     await Promise.all([batcherOf(deps.ctx.store).record(confirmation), deps.audit.append(entry)]);
   }
@@ -168,6 +158,26 @@ export async function recordCheck(deps: OqsDeps, check: CheckRecord, succeeded: 
         })
       : null;
   return { confirmationId, at, proofOfCheck };
+}
+
+/**
+ * Whether a SQLite file's check journal took the check, off the app's connection (decision 0168); false when the
+ * store has none, its threads do not run, or it certainly wrote nothing (then the group commit records the check).
+ */
+async function journaled(store: Store, confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<boolean> {
+  const taken = store.checkJournal?.record(confirmation, entry);
+  if (taken === undefined || taken === null) {
+    return false;
+  }
+  try {
+    await taken;
+    return true;
+  } catch (error) {
+    if (error instanceof CheckNotJournaledError) {
+      return false;
+    }
+    throw error;
+  }
 }
 
 function auditEntryOf(check: CheckRecord, confirmationId: string, at: string, succeeded: boolean): AuditEntry {

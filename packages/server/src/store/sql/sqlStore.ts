@@ -859,6 +859,15 @@ export const CONFIRMATION_COLS = [
   'result_code',
   'reference_number',
 ];
+/**
+ * Confirmation rows and their usage statistics, on an executor inside a transaction: the store's own writes and the
+ * check journal's move (decision 0168) go through here.
+ */
+export async function insertConfirmations(ex: SqlExecutor, cs: readonly Confirmation[]): Promise<void> {
+  await ex.insertMany('confirmations', CONFIRMATION_COLS, cs.map(confirmationValues));
+  await usageStats.addConfirmationUsage(ex, cs);
+}
+
 export function confirmationValues(c: Confirmation): SqlValue[] {
   return [
     c.id,
@@ -1910,17 +1919,10 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     confirmations: {
       async record(input) {
         const c = withId(input);
-        await atomic(async (tx) => {
-          await tx.insertMany('confirmations', CONFIRMATION_COLS, [confirmationValues(c)]);
-          await usageStats.addConfirmationUsage(tx, [c]);
-        });
+        await atomic((tx) => insertConfirmations(tx, [c]));
         return c;
       },
-      insertMany: (cs) =>
-        atomic(async (tx) => {
-          await tx.insertMany('confirmations', CONFIRMATION_COLS, cs.map(confirmationValues));
-          await usageStats.addConfirmationUsage(tx, cs);
-        }),
+      insertMany: (cs) => atomic((tx) => insertConfirmations(tx, cs)),
       async listByInstitution(code, fromAt, toAt) {
         await settled();
         return many(

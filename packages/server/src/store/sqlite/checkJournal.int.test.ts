@@ -8,7 +8,7 @@ import { FixedClock } from '@onshi/core';
 import { AuditLog, verifyAuditChain } from '../../audit/auditLog.js';
 import { recordCheck } from '../../commands/oqs/record.js';
 import { createStore } from '../index.js';
-import type { Confirmation, Store, StoreOptions, UnchainedAuditEntry } from '../types.js';
+import type { CheckJournalPort, Confirmation, Store, StoreOptions, UnchainedAuditEntry } from '../types.js';
 import {
   appendChecks,
   checkJournalPath,
@@ -67,6 +67,15 @@ function recordValidCheck(store: Store, personId: string): ReturnType<typeof rec
   return recordCheck(deps, check, true);
 }
 
+/** A check handed to a running journal (its promise: durable in the journal when it resolves). */
+function journalCheck(journal: CheckJournalPort, c: JournaledCheck): Promise<void> {
+  const taken = journal.record(c.confirmation, c.entry);
+  if (taken === null) {
+    throw new Error('a running journal takes every check');
+  }
+  return taken;
+}
+
 /** Rows of a table read in a transaction: what the tables hold, without the settle a reader outside one does. */
 async function tableCount(store: Store, table: 'confirmations' | 'audit_log'): Promise<number> {
   return store.transaction(async (tx) =>
@@ -88,10 +97,10 @@ describe('the check journal of a SQLite file: checks durable beside the database
   }
 
   async function running(s: Store): Promise<void> {
-    for (let i = 0; i < 500 && s.checkJournal?.accepting !== true; i++) {
+    for (let i = 0; i < 500 && s.checkJournal?.status().running !== true; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(s.checkJournal?.accepting).toBe(true);
+    expect(s.checkJournal?.status().running).toBe(true);
   }
 
   beforeEach(async () => {
@@ -122,9 +131,7 @@ describe('the check journal of a SQLite file: checks durable beside the database
     if (journal === undefined) {
       throw new Error('a SQLite file has a check journal');
     }
-    await Promise.all(
-      Array.from({ length: 150 }, (_, i) => check(i)).map((c) => journal.record(c.confirmation, c.entry)),
-    );
+    await Promise.all(Array.from({ length: 150 }, (_, i) => check(i)).map((c) => journalCheck(journal, c)));
     // Durable in the journal file, not yet in the tables (the thread moves once a minute here).
     const raw = new Database(checkJournalPath(path), { readonly: true });
     expect(raw.prepare('SELECT count(*) AS n FROM journal_checks').get()).toEqual({ n: 150 });
@@ -185,9 +192,7 @@ describe('the check journal of a SQLite file: checks durable beside the database
     }
     for (let round = 0; round < 5; round++) {
       await Promise.all([
-        ...Array.from({ length: 20 }, (_, i) => check(round * 20 + i)).map((c) =>
-          journal.record(c.confirmation, c.entry),
-        ),
+        ...Array.from({ length: 20 }, (_, i) => check(round * 20 + i)).map((c) => journalCheck(journal, c)),
         store.transaction((tx) =>
           log.appendInTx(tx, {
             actorKind: 'insurer',
@@ -269,7 +274,7 @@ describe('the check journal of a SQLite file: checks durable beside the database
     if (journal === undefined) {
       throw new Error('a SQLite file has a check journal');
     }
-    await Promise.all([check(1), check(2)].map((c) => journal.record(c.confirmation, c.entry)));
+    await Promise.all([check(1), check(2)].map((c) => journalCheck(journal, c)));
     await store.close();
     for (const suffix of ['', '-wal', '-shm']) {
       rmSync(`${checkJournalPath(path)}${suffix}`, { force: true });

@@ -17,19 +17,20 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { chainAuditRows } from '../../audit/auditLog.js';
-import type { Row, SqlDatabase, SqlValue } from '../sql/database.js';
+import { valuesPlaceholders, type Row, type SqlDatabase, type SqlValue } from '../sql/database.js';
 import {
   AUDIT_COLS,
   auditValues,
   CONFIRMATION_COLS,
   confirmationValues,
+  insertConfirmations,
   toAudit,
   toConfirmation,
   toUnchainedAudit,
 } from '../sql/sqlStore.js';
-import { addConfirmationUsage } from '../sql/usageStats.js';
 import {
   CheckNotJournaledError,
+  type CheckJournalOptions,
   type CheckJournalPort,
   type CheckJournalStatus,
   type Confirmation,
@@ -44,19 +45,16 @@ export function checkJournalPath(dbPath: string): string {
 /** Checks moved per transaction: a move holds the database's write lock for a few milliseconds at most. */
 export const MOVE_CHUNK = 1024;
 
+/** The audit columns a caller gives (an entry before the chain gives it seq, links and hash). */
+const ENTRY_COLS = ['at', 'actor_kind', 'actor_id', 'action', 'person_id', 'target', 'outcome', 'detail'];
+/** A journal row's columns after its id: the confirmation's (c_…), then the entry's (a_…). */
+const JOURNAL_COLS = [...CONFIRMATION_COLS.map((c) => `c_${c}`), ...ENTRY_COLS.map((c) => `a_${c}`)];
+
 const JOURNAL_TABLES = `
 CREATE TABLE IF NOT EXISTS journal_meta (journal_id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS journal_checks (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  ${CONFIRMATION_COLS.map((c) => `c_${c}`).join(', ')},
-  a_at, a_actor_kind, a_actor_id, a_action, a_person_id, a_target, a_outcome, a_detail
-);`;
+CREATE TABLE IF NOT EXISTS journal_checks (id INTEGER PRIMARY KEY AUTOINCREMENT, ${JOURNAL_COLS.join(', ')});`;
 
-const ENTRY_COLS = ['at', 'actor_kind', 'actor_id', 'action', 'person_id', 'target', 'outcome', 'detail'];
-const INSERT_CHECK = `INSERT INTO journal_checks (${[
-  ...CONFIRMATION_COLS.map((c) => `c_${c}`),
-  ...ENTRY_COLS.map((c) => `a_${c}`),
-].join(', ')}) VALUES (${new Array(CONFIRMATION_COLS.length + ENTRY_COLS.length).fill('?').join(', ')})`;
+const INSERT_CHECK = `INSERT INTO journal_checks (${JOURNAL_COLS.join(', ')}) VALUES ${valuesPlaceholders(1, JOURNAL_COLS.length)}`;
 
 /** A journal file's connection and identity (a new file is a new journal: how far it moved starts again). */
 export interface JournalFile {
@@ -155,9 +153,7 @@ parentPort.on('message', (m) => {
 parentPort.postMessage({ kind: 'ready' });
 `;
 
-const READ_CHECKS = `SELECT id, ${[...CONFIRMATION_COLS.map((c) => `c_${c}`), ...ENTRY_COLS.map((c) => `a_${c}`)].join(
-  ', ',
-)} FROM journal_checks WHERE id > ? ORDER BY id LIMIT ?`;
+const READ_CHECKS = `SELECT id, ${JOURNAL_COLS.join(', ')} FROM journal_checks WHERE id > ? ORDER BY id LIMIT ?`;
 
 /** A journal row (id, confirmation columns, entry columns, as READ_CHECKS lists them) as the two stored rows. */
 function decodeCheck(values: readonly unknown[]): { id: number; confirmation: Row; entry: Row } {
@@ -191,8 +187,7 @@ export async function moveJournaledChecks(main: SqlDatabase, file: JournalFile, 
     }
     const confirmations = rows.map((r) => toConfirmation(r.confirmation));
     const entries = rows.map((r) => toUnchainedAudit(r.entry));
-    await tx.insertMany('confirmations', CONFIRMATION_COLS, confirmations.map(confirmationValues));
-    await addConfirmationUsage(tx, confirmations);
+    await insertConfirmations(tx, confirmations);
     const tail = await tx.get('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1');
     const chained = chainAuditRows(tail === undefined ? null : toAudit(tail), entries);
     await tx.insertMany('audit_log', AUDIT_COLS, chained.map(auditValues));
@@ -251,18 +246,6 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
-/** Tuning of the journal (tests start it at once). */
-export interface CheckJournalOptions {
-  /** Checks recorded the other way before the thread starts (a server under steady load; tests and jobs never). */
-  startAfter?: number;
-  /** How long the first check of a group waits for others before the group goes to the thread (ms). */
-  windowMs?: number;
-  /** How often the thread moves the journal into the database (ms). */
-  moveIntervalMs?: number;
-  /** Called with a failure of the thread or of a move (a message without personal data). */
-  onProblem?: (message: string) => void;
-}
-
 /** How long `close` waits for the groups already handed to the thread to be answered (ms). */
 const CLOSE_WAIT_MS = 5_000;
 
@@ -288,12 +271,7 @@ export class CheckJournal implements CheckJournalPort {
   private readonly batches = new Map<number, Waiter[]>();
   private readonly settles = new Map<number, Waiter>();
   private local: JournalFile | undefined;
-  private readonly options: {
-    startAfter: number;
-    windowMs: number;
-    moveIntervalMs: number;
-    onProblem: (message: string) => void;
-  };
+  private readonly options: Required<CheckJournalOptions>;
 
   constructor(
     private readonly dbPath: string,
@@ -316,20 +294,13 @@ export class CheckJournal implements CheckJournalPort {
     }
   }
 
-  get accepting(): boolean {
-    return this.ready;
-  }
-
-  noteCheck(): void {
-    this.notes += 1;
-    if (this.notes >= this.options.startAfter) {
-      this.start();
-    }
-  }
-
-  record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void> {
+  record(confirmation: Confirmation, entry: UnchainedAuditEntry): Promise<void> | null {
     if (!this.ready) {
-      return Promise.reject(new CheckNotJournaledError('the check journal is not running'));
+      this.notes += 1;
+      if (this.notes >= this.options.startAfter) {
+        this.start();
+      }
+      return null;
     }
     return new Promise<void>((resolve, reject) => {
       this.group.push({ confirmation, entry });

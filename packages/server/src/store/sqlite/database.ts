@@ -207,6 +207,11 @@ export interface OpenSqliteOptions {
   background?: boolean;
 }
 
+/** Whether `path` names a database file (not one in memory): what gets the files beside it and their threads. */
+export function isSqliteFile(path: string): boolean {
+  return path !== '' && path !== ':memory:' && !path.startsWith('file::memory:');
+}
+
 /** Opens (creating if needed) a SQLite database file, or ':memory:'. */
 export function openSqlite(path: string, options: OpenSqliteOptions = {}): SqlDatabase {
   const db = new Database(path);
@@ -225,7 +230,7 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): SqlDa
   let queued = 0;
   let writes = 0;
   let checkpointer: Checkpointer | undefined;
-  const onDisk = path !== '' && path !== ':memory:' && !path.startsWith('file::memory:');
+  const onDisk = isSqliteFile(path);
   const background = onDisk && options.background !== false;
   if (background) {
     ensurePersonIndex(personIndexPath(db.name));
