@@ -30,7 +30,7 @@ import { buildApp } from '../../packages/server/src/app.js';
 import { cardAuthorityOf } from '../../packages/server/src/commands/authority/cardAuthority.js';
 import type { DemoWallet } from '../../packages/server/src/commands/authority/demoWallet.js';
 import { issueChallenge } from '../../packages/server/src/commands/oqs/challenge.js';
-import { MemberReadModelFiller } from '../../packages/server/src/commands/oqs/readModelFiller.js';
+import { ReadModelFiller } from '../../packages/server/src/commands/oqs/readModelFiller.js';
 import { hashSecret, issueCredential } from '../../packages/server/src/http/auth.js';
 import { catchUpPersonIndex } from '../../packages/server/src/store/sqlite/personIndex.js';
 
@@ -183,14 +183,14 @@ function recordCpu(ctx: BenchContext, name: string, m: Measured): void {
 export async function run(ctx: BenchContext): Promise<void> {
   const db = await seededDb(ctx);
   const server = await openContext(db);
-  // The member read model complete before measuring, as a server that has run a while has it (decision 0166).
+  // The read models complete before measuring, as a server that has run a while has them (decisions 0166, 0171).
   const fillStarted = performance.now();
-  const filler = new MemberReadModelFiller(server.store, { batchKeys: 2000 });
+  const filler = new ReadModelFiller(server.store, { batchKeys: 2000 });
   filler.start();
   const filled = await filler.done();
   if (filled > 0) {
     const seconds = ((performance.now() - fillStarted) / 1000).toFixed(1);
-    console.log(`# oqs: member read model: ${String(filled)} rows built in ${seconds} s`);
+    console.log(`# oqs: read models: ${String(filled)} rows built in ${seconds} s`);
   }
   // Likewise the audit log's person index, which the background thread keeps (decision 0167).
   const indexStarted = performance.now();
@@ -199,7 +199,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     const seconds = ((performance.now() - indexStarted) / 1000).toFixed(1);
     console.log(`# oqs: audit person index: ${String(indexed)} rows indexed in ${seconds} s`);
   }
-  const app = await buildApp({ ctx: server, fillMemberReadModel: false });
+  const app = await buildApp({ ctx: server, fillReadModels: false });
   app.get('/bench/hello', () => ({ hello: 'world' }));
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   try {

@@ -9,7 +9,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AuditLog } from './audit/auditLog.js';
-import { MemberReadModelFiller } from './commands/oqs/readModelFiller.js';
+import { ReadModelFiller } from './commands/oqs/readModelFiller.js';
 import type { ServerContext } from './context.js';
 import { Authenticator } from './http/authenticate.js';
 import { handleError } from './http/errors.js';
@@ -23,8 +23,8 @@ export interface AppOptions {
   logger?: boolean;
   /** How long a group commit waits for more entries (ms, default 2; 0: the next turn of the event loop). */
   groupCommitWindowMs?: number;
-  /** Build the member read model's missing rows in the background once ready (default true; decision 0166). */
-  fillMemberReadModel?: boolean;
+  /** Build the read models' missing rows in the background once ready (default true; decisions 0166, 0171). */
+  fillReadModels?: boolean;
   /** Start a SQLite file's check journal once ready, rather than after its first checks (default true; 0168). */
   startCheckJournal?: boolean;
   /** Version string reported by /healthz and /openapi.json. */
@@ -62,14 +62,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Confirmations arriving within 2 ms share one group commit (decision 0161).
   const audit = new AuditLog(ctx.store, ctx.clock, { windowMs: options.groupCommitWindowMs ?? 2 });
   app.setErrorHandler(handleError);
-  // The member read model's missing rows are built once in the background (decision 0166).
-  const readModel = new MemberReadModelFiller(ctx.store, {
+  // The read models' missing rows are built once in the background (decisions 0166, 0171).
+  const readModel = new ReadModelFiller(ctx.store, {
     onError: (error) => {
-      app.log.warn({ err: error }, 'member read model fill stopped');
+      app.log.warn({ err: error }, 'read model fill stopped');
     },
   });
   app.addHook('onReady', () => {
-    if (options.fillMemberReadModel !== false) {
+    if (options.fillReadModels !== false) {
       readModel.start();
     }
     if (options.startCheckJournal !== false) {

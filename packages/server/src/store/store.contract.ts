@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { memberKey } from './memberKey.js';
 import { encodeBulkRows, parseBulkRows } from './sql/bulkRows.js';
-import type { BulkRecords, Person, Qualification, Store } from './types.js';
+import type { BulkRecords, CardPath, Person, Qualification, Store } from './types.js';
 import { StoreConflictError } from './types.js';
 
 /** The server secret the harnesses pass as `individualNumberKey`. */
@@ -754,6 +754,121 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         );
         expect(await store.certificates.cardPathBySerial(['ffff'], '2024-02-01')).toBeNull();
         expect(await store.certificates.cardPathBySerial([], '2024-02-01')).toBeNull();
+      });
+
+      it('answers cardPathBySerial as the tables say after every change its row draws from (card read model, decision 0171)', async () => {
+        const serial = '0a1b2c';
+        // What the per-table reads answer, the reference the read model must match.
+        const fromTables = async (date: string): Promise<CardPath | null> => {
+          const certificate = await store.certificates.get(serial);
+          const personId = await store.certificates.personIdBySerial(serial);
+          if (certificate === null || personId === null) {
+            return null;
+          }
+          const { der: _der, ...status } = certificate;
+          return {
+            certificate: status,
+            personId,
+            person: await store.persons.get(personId),
+            card: await store.cards.get(certificate.cardId),
+            registration: await store.cards.registrationOn(personId, date),
+          };
+        };
+        // Read twice around a write transaction: the first read may build the row, the transaction stores it, the
+        // second read finds it; on every day that matters to the registrations.
+        const check = async (): Promise<void> => {
+          for (const date of ['2024-01-31', '2024-02-01', '2024-11-01', '2025-03-01']) {
+            const expected = await fromTables(date);
+            expect(await store.certificates.cardPathBySerial([serial], date)).toEqual(expected);
+            await store.transaction(() => Promise.resolve());
+            expect(await store.certificates.cardPathBySerial([serial], date)).toEqual(expected);
+            expect(await store.certificates.cardPathBySerial([serial.toUpperCase(), serial], date)).toEqual(expected);
+          }
+        };
+        await store.persons.insertMany([person('p1'), person('p2', { nameKanji: '山田 花子', sex: 'female' })]);
+        // A certificate whose card row does not exist yet: no card, until the card is inserted.
+        await store.certificates.insert(
+          {
+            serial,
+            cardId: 'c1',
+            kind: 'auth',
+            notBefore: '2024-01-15T00:00:00.000Z',
+            notAfter: '2029-04-02T14:59:59.000Z',
+            revokedAt: null,
+            revocationReason: null,
+            der: new Uint8Array([0x30, 0x03, 0x01]),
+          },
+          'p1',
+          '2024-01-15T00:00:00.000Z',
+        );
+        await check();
+        await store.cards.insertMany([
+          {
+            id: 'c1',
+            personId: 'p1',
+            kind: 'standard',
+            platform: null,
+            issuedOn: '2024-01-15',
+            expiresOn: '2034-04-02',
+            status: 'active',
+            statusChangedOn: null,
+          },
+        ]);
+        await check();
+        await store.cards.register({ personId: 'p1', cardId: 'c1', registeredOn: '2024-02-01', channel: 'reader' });
+        await check();
+        await store.persons.update('p1', { address: '大阪府大阪市北区1-1', prefecture: '27' });
+        await check();
+        await store.cards.setStatus('c1', 'suspended', '2024-06-01');
+        await check();
+        await store.cards.unregister('p1', '2024-11-01');
+        await check();
+        await store.cards.register({ personId: 'p1', cardId: 'c1', registeredOn: '2025-01-10', channel: 'portal' });
+        await check();
+        // A revoked certificate is refused at once: its row goes with the change.
+        await store.certificates.revoke(serial, '2025-02-01T00:00:00.000Z', 'keyCompromise');
+        await check();
+        expect((await store.certificates.cardPathBySerial([serial], '2025-03-01'))?.certificate.revokedAt).toBe(
+          '2025-02-01T00:00:00.000Z',
+        );
+        await store.certificates.releaseHold(serial);
+        await check();
+        // The walk over every linked serial builds what no read has built yet (the new serial here), and stops at the
+        // end; on PostgreSQL, which reads the tables, there is nothing to build.
+        await store.certificates.insert(
+          {
+            serial: 'ff01',
+            cardId: 'c2',
+            kind: 'auth',
+            notBefore: '2024-01-15T00:00:00.000Z',
+            notAfter: '2029-04-02T14:59:59.000Z',
+            revokedAt: null,
+            revocationReason: null,
+            der: new Uint8Array([0x30, 0x03, 0x01]),
+          },
+          'p2',
+          '2024-01-15T00:00:00.000Z',
+        );
+        let after: string | null = null;
+        let filled = 0;
+        for (let i = 0; i < 10; i += 1) {
+          const step = await store.certificates.fillCardReadModel(after, 1);
+          filled += step.filled;
+          if (step.lastKey === null) {
+            break;
+          }
+          after = step.lastKey;
+        }
+        expect(filled).toBe(store.kind === 'sqlite' ? 1 : 0);
+        expect(await store.certificates.fillCardReadModel(after, 1)).toEqual({ lastKey: null, filled: 0 });
+        expect(await store.certificates.cardPathBySerial(['ff01'], '2024-02-01')).toMatchObject({
+          certificate: { serial: 'ff01', cardId: 'c2' },
+          personId: 'p2',
+          person: await store.persons.get('p2'),
+          card: null,
+          registration: null,
+        });
+        await check();
       });
 
       it('lists certificates and cards by expiry, and lifts a hold but not a revocation (expiry notices, 一時利用停止)', async () => {

@@ -872,6 +872,12 @@ export interface CertificateRepository {
    * missing. Null when no serial is linked.
    */
   cardPathBySerial(serials: readonly string[], date: string): Promise<CardPath | null>;
+  /**
+   * Builds the card read model's missing rows (SQLite, decision 0171) for the next `limit` linked serials after
+   * `afterSerial` (null: from the start); `lastKey` is the last serial walked, null when none was left. PostgreSQL has
+   * no read model: nothing to build.
+   */
+  fillCardReadModel(afterSerial: string | null, limit: number): Promise<{ lastKey: string | null; filled: number }>;
   listByCard(cardId: string): Promise<Certificate[]>;
   revoke(serial: string, at: string, reason: string): Promise<boolean>;
   /** Lifts a temporary hold (revocation reason 'certificateHold', 一時利用停止); false when not on hold. */

@@ -1,12 +1,16 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Store } from '../../store/types.js';
 
+/** One read model's walk: builds the missing rows after a key, answers the last key walked (null at the end). */
+type FillStep = (after: string | null, limit: number) => Promise<{ lastKey: string | null; filled: number }>;
+
 /**
- * Walks every member key once, in batches, building the member read model's missing rows (decision 0166): after a
- * start on a database that was seeded, imported or migrated, confirmations by number soon find their row instead of
- * building it on first use. Yields to the event loop between batches, so requests go first; stops on `stop`.
+ * Walks every member key and every linked card serial once, in batches, building the read models' missing rows
+ * (decisions 0166 and 0171): after a start on a database that was seeded, imported or migrated, confirmations by
+ * number and by card soon find their row instead of building it on first use. Yields to the event loop between
+ * batches, so requests go first; stops on `stop`.
  */
-export class MemberReadModelFiller {
+export class ReadModelFiller {
   private pass: Promise<number> | null = null;
   private stopping = false;
 
@@ -18,7 +22,7 @@ export class MemberReadModelFiller {
   /** Starts the walk (once per start); `done` resolves with the rows written. */
   start(): void {
     this.stopping = false;
-    this.pass ??= this.walk();
+    this.pass ??= this.walkAll();
   }
 
   /** Resolves with the rows written by the walk, once it has finished or stopped. */
@@ -33,22 +37,28 @@ export class MemberReadModelFiller {
     this.pass = null;
   }
 
-  private async walk(): Promise<number> {
+  private async walkAll(): Promise<number> {
+    const members = await this.walk((after, limit) => this.store.qualifications.fillMemberReadModel(after, limit));
+    const cards = await this.walk((after, limit) => this.store.certificates.fillCardReadModel(after, limit));
+    return members + cards;
+  }
+
+  private async walk(step: FillStep): Promise<number> {
     const batch = Math.max(1, this.options.batchKeys ?? 200);
     let after: string | null = null;
     let written = 0;
     try {
       while (!this.stopping) {
-        const step = await this.store.qualifications.fillMemberReadModel(after, batch);
-        written += step.filled;
-        if (step.lastKey === null) {
+        const done = await step(after, batch);
+        written += done.filled;
+        if (done.lastKey === null) {
           break;
         }
-        after = step.lastKey;
+        after = done.lastKey;
         await yieldToEventLoop();
       }
     } catch (error) {
-      // The read model is an optimisation: a failed walk leaves rows to be built on first use.
+      // The read models are an optimisation: a failed walk leaves rows to be built on first use.
       this.options.onError?.(error);
     }
     return written;

@@ -26,14 +26,14 @@ import {
 // Functions, not constants: sqlStore.ts imports this module, so its column and value lists are read only when called.
 
 /** `json_object('camelKey', expression, …)`. */
-function objectOf(fields: Record<string, string>): string {
+export function objectOf(fields: Record<string, string>): string {
   return `json_object(${Object.entries(fields)
     .map(([k, e]) => `'${k}', ${e}`)
     .join(', ')})`;
 }
 
 /** A table's columns under their domain names: `person_id` → `personId: 'alias.person_id'`. */
-function columnsOf(alias: string, columns: readonly string[]): Record<string, string> {
+export function columnsOf(alias: string, columns: readonly string[]): Record<string, string> {
   return Object.fromEntries(
     columns.map((c) => [c.replace(/_([a-z])/g, (_, l: string) => l.toUpperCase()), `${alias}.${c}`]),
   );
@@ -106,7 +106,7 @@ export function memberPayloadSql(key = '?'): string {
   );
 }
 
-function literals(values: readonly (string | number)[]): TSchema {
+export function literals(values: readonly (string | number)[]): TSchema {
   return Type.Union(values.map((v) => Type.Literal(v)));
 }
 
@@ -116,6 +116,21 @@ function codes(table: OqsCodeTableName): TSchema {
       .filter((k) => isOqsCode(table, k))
       .map((k) => Type.Literal(k)),
   );
+}
+
+/** A person row as its domain type (`Person`), for the read models' compiled checks. */
+export function personSchema(): TSchema {
+  const text = Type.String();
+  return Type.Object({
+    id: text,
+    nameKanji: text,
+    nameKana: text,
+    birthDate: text,
+    sex: literals(SEX),
+    address: text,
+    postalCode: text,
+    prefecture: text,
+  });
 }
 
 /** The payload's schema: exactly the domain types of MemberRecord, so a checked payload is used as it is. */
@@ -172,16 +187,7 @@ function payloadSchema(): TSchema {
       lossReason: orNull(codes('lossReason')),
       cardClassification: codes('insuredCardClassification'),
     }),
-    p: Type.Object({
-      id: text,
-      nameKanji: text,
-      nameKana: text,
-      birthDate: text,
-      sex: literals(SEX),
-      address: text,
-      postalCode: text,
-      prefecture: text,
-    }),
+    p: personSchema(),
     a: Type.Array(attribute),
     d: orNull(
       Type.Object({

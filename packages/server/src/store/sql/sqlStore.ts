@@ -21,6 +21,7 @@ import {
   type BulkConfirmationUnit,
   type BulkJobStatus,
   type Card,
+  type CardPath,
   type CardKind,
   type CardStatus,
   type Certificate,
@@ -69,6 +70,13 @@ import {
   type CheckJournalPort,
   type StoreRepositories,
 } from '../types.js';
+import {
+  CARD_SNAPSHOT_SQL,
+  decodeCardPayload,
+  fillCardRangeSql,
+  NEXT_SERIALS_SQL,
+  refreshCardSql,
+} from './cardReadModel.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './database.js';
 import {
   fillRangeSql,
@@ -107,11 +115,11 @@ export const DOCUMENT_KINDS: readonly DocumentKind[] = [
   'eligibilityCertificate',
   'qualificationNotice',
 ];
-const CARD_KINDS: readonly CardKind[] = ['standard', 'faceOnly', 'smartphone'];
-const PLATFORMS: readonly PhonePlatform[] = ['android', 'iphone'];
-const CARD_STATUSES: readonly CardStatus[] = ['active', 'suspended', 'revoked', 'lost'];
-const CHANNELS: readonly RegistrationChannel[] = ['reader', 'portal', 'atm', 'wardOffice'];
-const CERT_KINDS: readonly CertificateKind[] = ['auth', 'signing'];
+export const CARD_KINDS: readonly CardKind[] = ['standard', 'faceOnly', 'smartphone'];
+export const PLATFORMS: readonly PhonePlatform[] = ['android', 'iphone'];
+export const CARD_STATUSES: readonly CardStatus[] = ['active', 'suspended', 'revoked', 'lost'];
+export const CHANNELS: readonly RegistrationChannel[] = ['reader', 'portal', 'atm', 'wardOffice'];
+export const CERT_KINDS: readonly CertificateKind[] = ['auth', 'signing'];
 const INSTITUTION_KINDS: readonly InstitutionKind[] = ['hospital', 'clinic', 'dental', 'pharmacy'];
 const READER_STATUSES: readonly ReaderStatus[] = ['working', 'outOfOrder'];
 const CONSENT_ITEMS: readonly ConsentItem[] = ['medication', 'surgery', 'checkup'];
@@ -815,7 +823,16 @@ const READER_CERT_COLS = [
   'der',
 ];
 
-const CERT_COLS = ['serial', 'card_id', 'kind', 'not_before', 'not_after', 'revoked_at', 'revocation_reason', 'der'];
+export const CERT_COLS = [
+  'serial',
+  'card_id',
+  'kind',
+  'not_before',
+  'not_after',
+  'revoked_at',
+  'revocation_reason',
+  'der',
+];
 function certValues(c: Certificate): SqlValue[] {
   return [c.serial, c.cardId, c.kind, c.notBefore, c.notAfter, c.revokedAt, c.revocationReason, c.der];
 }
@@ -1016,6 +1033,11 @@ function withId<T extends { id?: string }>(input: T): T & { id: string } {
 
 /** How long a reader waits for the check journal's move before it reads what the tables hold (ms; decision 0168). */
 const SETTLE_WAIT_MS = 1_000;
+/**
+ * How soon rows of the read models built on a miss are stored when no write transaction comes first (ms). On a
+ * SQLite file the checks go to the check journal, so the app's connection may not write for a long time.
+ */
+const READ_MODEL_REFRESH_MS = 200;
 
 /** Options for `sqlStore`. */
 export interface SqlStoreOptions {
@@ -1087,24 +1109,43 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     return db.transaction((tx) =>
       within(tx, async () => {
         const result = await fn(tx);
-        await refreshMembers(tx);
+        await refreshReadModels(tx);
         return result;
       }),
     );
   }
 
-  // The member read model (SQLite, decision 0166): keys read from the tables wait here for the next write
-  // transaction, which stores their rows as of everything committed before it.
+  // The read models (SQLite, decisions 0166 and 0171): member keys and card serials read from the tables wait here
+  // for the next write transaction, which stores their rows as of everything committed before it; if none comes
+  // soon, one is started for them.
   const waitingMembers = new Set<string>();
+  const waitingCards = new Set<string>();
   const WAITING_MAX = 4096;
   let payloadSql: string | undefined;
   let refreshSql: { sql: string; params: number }[] | undefined;
+  let refreshCardStatements: string[] | undefined;
+  let refreshTimer: NodeJS.Timeout | undefined;
+  let closed = false;
 
-  async function refreshMembers(tx: SqlExecutor): Promise<void> {
-    if (waitingMembers.size === 0) {
+  /** Queues a member key or card serial whose row a read built, and makes sure a transaction stores it soon. */
+  function awaitRefresh(waiting: Set<string>, key: string): void {
+    if (waiting.size >= WAITING_MAX) {
       return;
     }
-    refreshSql ??= refreshMemberSql();
+    waiting.add(key);
+    if (refreshTimer === undefined && !closed) {
+      refreshTimer = setTimeout(() => {
+        refreshTimer = undefined;
+        if (!closed && (waitingMembers.size > 0 || waitingCards.size > 0)) {
+          // An optimisation only: a failure leaves the rows to be built on the next use.
+          atomic(() => Promise.resolve()).catch(() => undefined);
+        }
+      }, READ_MODEL_REFRESH_MS);
+      refreshTimer.unref();
+    }
+  }
+
+  async function refreshReadModels(tx: SqlExecutor): Promise<void> {
     let done = 0;
     for (const key of waitingMembers) {
       if (done >= REFRESH_PER_TRANSACTION) {
@@ -1112,8 +1153,20 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       }
       waitingMembers.delete(key);
       done += 1;
+      refreshSql ??= refreshMemberSql();
       for (const statement of refreshSql) {
         await tx.run(statement.sql, new Array<string>(statement.params).fill(key));
+      }
+    }
+    for (const serial of waitingCards) {
+      if (done >= REFRESH_PER_TRANSACTION) {
+        break;
+      }
+      waitingCards.delete(serial);
+      done += 1;
+      refreshCardStatements ??= refreshCardSql();
+      for (const sql of refreshCardStatements) {
+        await tx.run(sql, [serial]);
       }
     }
   }
@@ -1240,8 +1293,8 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       payloadSql ??= memberPayloadSql();
       const built = await ex().get(payloadSql, [key]);
       const records = built === undefined ? [] : decodeMemberPayload(str(built, 'payload'));
-      if (records.length > 0 && waitingMembers.size < WAITING_MAX) {
-        waitingMembers.add(key);
+      if (records.length > 0) {
+        awaitRefresh(waitingMembers, key);
       }
       return records;
     }
@@ -1744,6 +1797,15 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         if (serials.length === 0) {
           return null;
         }
+        const [first] = serials;
+        if (db.dialect === 'sqlite' && first !== undefined) {
+          // The card read model first (decision 0171). Only the first form can answer alone: a later form's row
+          // must not win over an earlier form that is linked but has no row yet, so anything else reads the tables.
+          const stored = await ex().get(CARD_SNAPSHOT_SQL, [first]);
+          if (stored !== undefined) {
+            return decodeCardPayload(str(stored, 'payload'), date);
+          }
+        }
         const rows = await ex().all(`${CARD_PATH_SELECT} WHERE l.serial IN (${serials.map(() => '?').join(', ')})`, [
           date,
           date,
@@ -1755,7 +1817,7 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
             const card = withoutPrefix(r, 'k_');
             const person = withoutPrefix(r, 'p_');
             const registration = withoutPrefix(r, 'r_');
-            return {
+            const path: CardPath = {
               certificate: toCertificateStatus(r),
               personId: str(r, 'link_person_id'),
               card: card['id'] === null || card['id'] === undefined ? null : toCard(card),
@@ -1763,9 +1825,31 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
               registration:
                 registration['id'] === null || registration['id'] === undefined ? null : toRegistration(registration),
             };
+            if (db.dialect === 'sqlite') {
+              awaitRefresh(waitingCards, serial);
+            }
+            return path;
           }
         }
         return null;
+      },
+      async fillCardReadModel(afterSerial, limit) {
+        if (db.dialect !== 'sqlite') {
+          return { lastKey: null, filled: 0 };
+        }
+        return atomic(async (tx) => {
+          const after = afterSerial ?? '';
+          const next = await tx.get(NEXT_SERIALS_SQL, [after, Math.max(1, limit)]);
+          const lastKey = next === undefined ? null : optStr(next, 'last_serial');
+          if (lastKey === null) {
+            return { lastKey: null, filled: 0 };
+          }
+          const fill = fillCardRangeSql();
+          const filled = await tx.run(fill.rows, [after, lastKey]);
+          await tx.run(fill.persons, [after, lastKey]);
+          await tx.run(fill.cards, [after, lastKey]);
+          return { lastKey, filled };
+        });
       },
       listByCard: (cardId) =>
         many('SELECT * FROM certificates WHERE card_id = ? ORDER BY not_before, serial', [cardId], toCertificate),
@@ -2256,6 +2340,8 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     },
     ...(options.checkJournal !== undefined ? { checkJournal: options.checkJournal } : {}),
     async close() {
+      closed = true;
+      clearTimeout(refreshTimer);
       try {
         await options.checkJournal?.close();
       } finally {

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCardPayload } from './cardReadModel.js';
+import { RowShapeError } from './rows.js';
+
+const certificate = {
+  serial: '0a1b2c',
+  cardId: 'c1',
+  kind: 'auth',
+  notBefore: '2024-01-15T00:00:00.000Z',
+  notAfter: '2029-04-02T14:59:59.000Z',
+  revokedAt: null,
+  revocationReason: null,
+};
+const card = {
+  id: 'c1',
+  personId: 'p1',
+  kind: 'standard',
+  platform: null,
+  issuedOn: '2024-01-15',
+  expiresOn: '2034-04-02',
+  status: 'active',
+  statusChangedOn: null,
+};
+const person = {
+  id: 'p1',
+  nameKanji: '山田 太郎',
+  nameKana: 'ヤマダ タロウ',
+  birthDate: '1980-04-02',
+  sex: 'male',
+  address: '東京都',
+  postalCode: '100-0001',
+  prefecture: '13',
+};
+const registration = (id: string, registeredOn: string, unregisteredOn: string | null) => ({
+  id,
+  personId: 'p1',
+  cardId: 'c1',
+  registeredOn,
+  channel: 'reader',
+  unregisteredOn,
+});
+
+// decision 0171: a serial's row holds what a card check reads, in the shape of the domain types; the 利用登録 in
+// force is picked for the day asked about, as cards.registrationOn picks it.
+describe('the card read model payload', () => {
+  const payload = {
+    l: 'p1',
+    c: certificate,
+    k: card,
+    p: person,
+    r: [registration('r1', '2024-02-01', '2024-11-01'), registration('r2', '2025-01-10', null)],
+  };
+
+  it('gives the card path as stored, with the registration in force on the day', () => {
+    expect(decodeCardPayload(JSON.stringify(payload), '2024-01-31')).toEqual({
+      certificate,
+      personId: 'p1',
+      person,
+      card,
+      registration: null,
+    });
+    // Registered on the day; the day of 解除 is no longer in force; a later registration takes over.
+    expect(decodeCardPayload(JSON.stringify(payload), '2024-02-01').registration?.id).toBe('r1');
+    expect(decodeCardPayload(JSON.stringify(payload), '2024-11-01').registration).toBeNull();
+    expect(decodeCardPayload(JSON.stringify(payload), '2025-01-10').registration?.id).toBe('r2');
+  });
+
+  it('keeps a missing card or person as null (the check refuses it)', () => {
+    const path = decodeCardPayload(JSON.stringify({ ...payload, k: null, p: null, r: [] }), '2025-01-10');
+    expect(path).toMatchObject({ card: null, person: null, registration: null, personId: 'p1' });
+  });
+
+  it('refuses a row of another shape or with a value outside its type, rather than answer wrongly', () => {
+    expect(() => decodeCardPayload(JSON.stringify({ ...payload, c: { serial: '0a1b2c' } }), '2025-01-10')).toThrow(
+      RowShapeError,
+    );
+    expect(() => decodeCardPayload(JSON.stringify({ ...payload, k: { ...card, status: 'x' } }), '2025-01-10')).toThrow(
+      RowShapeError,
+    );
+    expect(() => decodeCardPayload(JSON.stringify({ ...payload, r: [{ id: 'r1' }] }), '2025-01-10')).toThrow(
+      RowShapeError,
+    );
+  });
+});
