@@ -1,0 +1,90 @@
+/** The SQLite read models keep what a miss built even when no write transaction follows (decisions 0166, 0171). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStore } from '../index.js';
+import { TEST_INDIVIDUAL_NUMBER_KEY } from '../store.contract.js';
+import type { Store } from '../types.js';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+  for (const dir of dirs.splice(0)) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function openStore(): Promise<{ store: Store; rows: (table: string) => number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'onshi-read-models-'));
+  dirs.push(dir);
+  const path = join(dir, 'onshi.db');
+  const store = await createStore({ kind: 'sqlite', path }, { individualNumberKey: TEST_INDIVIDUAL_NUMBER_KEY });
+  stores.push(store);
+  const rows = (table: string): number => {
+    const raw = new Database(path, { readonly: true });
+    try {
+      return Number(raw.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
+    } finally {
+      raw.close();
+    }
+  };
+  return { store, rows };
+}
+
+describe('the read models on a SQLite file', () => {
+  it('store the rows a miss built within a moment, though nothing else writes (the check journal takes the checks)', async () => {
+    const { store, rows } = await openStore();
+    await store.persons.insert({
+      id: 'p1',
+      nameKanji: '山田 太郎',
+      nameKana: 'ヤマダ タロウ',
+      birthDate: '1980-04-02',
+      sex: 'male',
+      address: '東京都',
+      postalCode: '100-0001',
+      prefecture: '13',
+    });
+    await store.qualifications.insert({
+      personId: 'p1',
+      insurerNumber: '01130012',
+      symbol: '1234',
+      number: '5678',
+      branch: '01',
+      relationship: 'insured',
+      insuredQualificationId: null,
+      acquiredOn: '2020-04-01',
+      lostOn: null,
+      lossReason: null,
+      cardClassification: '01',
+    });
+    await store.certificates.insert(
+      {
+        serial: '0a1b2c',
+        cardId: 'c1',
+        kind: 'auth',
+        notBefore: '2024-01-15T00:00:00.000Z',
+        notAfter: '2029-04-02T14:59:59.000Z',
+        revokedAt: null,
+        revocationReason: null,
+        der: new Uint8Array([0x30, 0x03, 0x01]),
+      },
+      'p1',
+      '2024-01-15T00:00:00.000Z',
+    );
+    expect([rows('member_snapshots'), rows('card_snapshots')]).toEqual([0, 0]);
+    const key = { insurerNumber: '01130012', symbol: '1234', number: '5678', branch: '01' };
+    const records = await store.qualifications.memberRecordsByKey(key);
+    const path = await store.certificates.cardPathBySerial(['0a1b2c'], '2025-01-10');
+    expect(records).toHaveLength(1);
+    expect(path?.personId).toBe('p1');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect([rows('member_snapshots'), rows('card_snapshots')]).toEqual([1, 1]);
+    // Read from the rows now: the same answers.
+    expect(await store.qualifications.memberRecordsByKey(key)).toEqual(records);
+    expect(await store.certificates.cardPathBySerial(['0a1b2c'], '2025-01-10')).toEqual(path);
+  });
+});
