@@ -9,8 +9,8 @@
 import { compareDates } from '@onshi/core';
 import { Type, type TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
-import type { Card, CardPath, CertificateStatus, InsuranceUseRegistration, Person } from '../types.js';
-import { columnsOf, literals, objectOf, personSchema } from './memberReadModel.js';
+import type { Card, CardPath, CertificateStatus, InsuranceUseRegistration } from '../types.js';
+import { arrayOf, columns, literals, personOf, personSchema, type PersonArray } from './memberReadModel.js';
 import { RowShapeError } from './rows.js';
 import {
   CARD_COLS,
@@ -25,25 +25,25 @@ import {
 } from './sqlStore.js';
 
 /**
- * The payload of the serial of link `l` joined to its certificate `c`: a JSON object — `l` the linked person's id,
- * `c` the certificate's status (no DER), `k` its card or null, `p` the person or null, `r` every 利用登録 row of
- * the person (the one in force depends on the day asked about). Each object already has its domain type's shape.
+ * The payload of the serial of link `l` joined to its certificate `c`: a JSON array — [the linked person's id, the
+ * certificate's status (no DER), its card or null, the person or null, every 利用登録 row of the person (the one in
+ * force depends on the day asked about)] — each row an array of its columns, as the member read model writes them.
  */
 function cardPayloadSql(): string {
-  const c = objectOf(
-    columnsOf(
+  const c = arrayOf(
+    columns(
       'c',
       CERT_COLS.filter((col) => col !== 'der'),
     ),
   );
-  const k = objectOf(columnsOf('k', CARD_COLS));
-  const p = objectOf(columnsOf('p', PERSON_COLS));
-  const r = objectOf(columnsOf('r', REGISTRATION_COLS));
+  const k = arrayOf(columns('k', CARD_COLS));
+  const p = arrayOf(columns('p', PERSON_COLS));
+  const r = arrayOf(columns('r', REGISTRATION_COLS));
   return (
-    `json_object('l', l.person_id, 'c', ${c}, ` +
-    `'k', json((SELECT ${k} FROM cards k WHERE k.id = c.card_id)), ` +
-    `'p', json((SELECT ${p} FROM persons p WHERE p.id = l.person_id)), ` +
-    `'r', json((SELECT json_group_array(${r}) FROM insurance_use_registrations r WHERE r.person_id = l.person_id)))`
+    `json_array(l.person_id, ${c}, ` +
+    `json((SELECT ${k} FROM cards k WHERE k.id = c.card_id)), ` +
+    `json((SELECT ${p} FROM persons p WHERE p.id = l.person_id)), ` +
+    `json((SELECT json_group_array(${r}) FROM insurance_use_registrations r WHERE r.person_id = l.person_id)))`
   );
 }
 
@@ -90,56 +90,42 @@ export function fillCardRangeSql(): { rows: string; persons: string; cards: stri
 export const NEXT_SERIALS_SQL =
   'SELECT max(serial) AS last_serial FROM (SELECT serial FROM certificate_links WHERE serial > ? ORDER BY serial LIMIT ?)';
 
-/** The payload's schema: exactly the domain types of CardPath's parts, so a checked payload is used as it is. */
+/** The payload's schema: each row's array, each field of its domain type. */
 function payloadSchema(): TSchema {
   const text = Type.String();
   const optText = Type.Union([Type.String(), Type.Null()]);
-  return Type.Object({
-    l: text,
-    c: Type.Object({
-      serial: text,
-      cardId: text,
-      kind: literals(CERT_KINDS),
-      notBefore: text,
-      notAfter: text,
-      revokedAt: optText,
-      revocationReason: optText,
-    }),
-    k: Type.Union([
-      Type.Object({
-        id: text,
-        personId: text,
-        kind: literals(CARD_KINDS),
-        platform: Type.Union([literals(PLATFORMS), Type.Null()]),
-        issuedOn: text,
-        expiresOn: text,
-        status: literals(CARD_STATUSES),
-        statusChangedOn: optText,
-      }),
+  return Type.Tuple([
+    text,
+    // certificate status (CERT_COLS without der)
+    Type.Tuple([text, text, literals(CERT_KINDS), text, text, optText, optText]),
+    // card (CARD_COLS)
+    Type.Union([
+      Type.Tuple([
+        text,
+        text,
+        literals(CARD_KINDS),
+        Type.Union([literals(PLATFORMS), Type.Null()]),
+        text,
+        text,
+        literals(CARD_STATUSES),
+        optText,
+      ]),
       Type.Null(),
     ]),
-    p: Type.Union([personSchema(), Type.Null()]),
-    r: Type.Array(
-      Type.Object({
-        id: text,
-        personId: text,
-        cardId: text,
-        registeredOn: text,
-        channel: literals(CHANNELS),
-        unregisteredOn: optText,
-      }),
-    ),
-  });
+    Type.Union([personSchema(), Type.Null()]),
+    // 利用登録 rows (REGISTRATION_COLS)
+    Type.Array(Type.Tuple([text, text, text, text, literals(CHANNELS), optText])),
+  ]);
 }
 
 /** A payload as `cardPayloadSql` writes it (the schema above, in the types' terms). */
-interface Payload {
-  l: string;
-  c: CertificateStatus;
-  k: Card | null;
-  p: Person | null;
-  r: InsuranceUseRegistration[];
-}
+type Payload = [
+  string,
+  [string, string, CertificateStatus['kind'], string, string, string | null, string | null],
+  [string, string, Card['kind'], Card['platform'], string, string, Card['status'], string | null] | null,
+  PersonArray | null,
+  [string, string, string, string, InsuranceUseRegistration['channel'], string | null][],
+];
 
 let payloadValidator: Validator | undefined;
 
@@ -152,17 +138,24 @@ function isPayload(value: unknown): value is Payload {
  * The 利用登録 in force on `date` (registered by then, not yet ended), the latest registered when several are, as
  * `cards.registrationOn` answers it.
  */
-function registrationOn(rows: readonly InsuranceUseRegistration[], date: string): InsuranceUseRegistration | null {
-  let found: InsuranceUseRegistration | null = null;
+function registrationOn(rows: Payload[4], date: string): InsuranceUseRegistration | null {
+  let found: Payload[4][number] | null = null;
   for (const r of rows) {
-    const inForce =
-      compareDates(r.registeredOn, date) <= 0 &&
-      (r.unregisteredOn === null || compareDates(r.unregisteredOn, date) > 0);
-    if (inForce && (found === null || compareDates(r.registeredOn, found.registeredOn) > 0)) {
+    const inForce = compareDates(r[3], date) <= 0 && (r[5] === null || compareDates(r[5], date) > 0);
+    if (inForce && (found === null || compareDates(r[3], found[3]) > 0)) {
       found = r;
     }
   }
-  return found;
+  return found === null
+    ? null
+    : {
+        id: found[0],
+        personId: found[1],
+        cardId: found[2],
+        registeredOn: found[3],
+        channel: found[4],
+        unregisteredOn: found[5],
+      };
 }
 
 /**
@@ -174,11 +167,32 @@ export function decodeCardPayload(payload: string, date: string): CardPath {
   if (!isPayload(parsed)) {
     throw new RowShapeError('payload', 'card path', parsed);
   }
+  const [personId, c, k, p, r] = parsed;
   return {
-    certificate: parsed.c,
-    personId: parsed.l,
-    person: parsed.p,
-    card: parsed.k,
-    registration: registrationOn(parsed.r, date),
+    certificate: {
+      serial: c[0],
+      cardId: c[1],
+      kind: c[2],
+      notBefore: c[3],
+      notAfter: c[4],
+      revokedAt: c[5],
+      revocationReason: c[6],
+    },
+    personId,
+    person: p === null ? null : personOf(p),
+    card:
+      k === null
+        ? null
+        : {
+            id: k[0],
+            personId: k[1],
+            kind: k[2],
+            platform: k[3],
+            issuedOn: k[4],
+            expiresOn: k[5],
+            status: k[6],
+            statusChangedOn: k[7],
+          },
+    registration: registrationOn(r, date),
   };
 }
