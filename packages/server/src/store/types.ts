@@ -732,9 +732,10 @@ export interface QualificationRepository {
   }): Promise<MemberRecord[]>;
   /**
    * The same records for one person, under every member key they have or had, newest acquisition first (then by
-   * id, as `currentForPerson`): what a card check reads once it knows the person.
+   * id, as `currentForPerson`): what a card check reads once it knows the person. `memberKeys`: the person's keys
+   * when already read (`CardPath.memberKeys`), else they are looked up.
    */
-  memberRecordsOfPerson(personId: string): Promise<MemberRecord[]>;
+  memberRecordsOfPerson(personId: string, memberKeys?: readonly string[]): Promise<MemberRecord[]>;
   /**
    * Builds the member read model's rows for the next `limit` member keys after `afterKey` (in key order) that have
    * none, in one transaction; answers the last key looked at and how many rows were written, `lastKey` null once
@@ -855,6 +856,11 @@ export interface CardPath {
   person: Person | null;
   card: Card | null;
   registration: InsuranceUseRegistration | null;
+  /**
+   * The linked person's member keys, when the store read them with the path (SQLite's card read model, decision
+   * 0171): `memberRecordsOfPerson` then needs no lookup of its own.
+   */
+  memberKeys?: readonly string[];
 }
 
 /** Electronic certificates and the certificate→person linking table (never via My Number). */

@@ -104,8 +104,9 @@ async function qualificationsFor(
   repos: StoreRepositories,
   personId: string,
   date: string,
+  memberKeys: readonly string[] | undefined,
 ): Promise<{ validity: '1' | '2' | '4'; records: MemberRecord[]; all: MemberRecord[] }> {
-  const all = await repos.qualifications.memberRecordsOfPerson(personId);
+  const all = await repos.qualifications.memberRecordsOfPerson(personId, memberKeys);
   const current = all.filter(({ qualification }) => qualifiedOn(qualification, date));
   if (current.length > 0) {
     return { validity: '1', records: current, all };
@@ -188,7 +189,7 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
   if (!verdict.ok || verdict.serial === null) {
     return refuseBeforeLookup(verificationError(verdict));
   }
-  // One query: link → certificate → card, person and the registration in force today (decision 0146).
+  // One read: link → certificate → card, person, the registration in force today (decisions 0146, 0171).
   const linked = await repos.certificates.cardPathBySerial(serialForms(verdict.serial), date);
   if (linked === null) {
     return refuseBeforeLookup(new OqsError('certificateInvalid', 'certificate not linked to a person'));
@@ -212,6 +213,7 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
     card,
     certificate: linked.certificate,
     registration,
+    ...(linked.memberKeys !== undefined ? { memberKeys: linked.memberKeys } : {}),
     base,
     now,
     date,
@@ -225,6 +227,8 @@ interface Verified {
   certificate: CertificateStatus;
   /** The 健康保険証利用登録 in force today, read with the card. */
   registration: InsuranceUseRegistration | null;
+  /** The person's member keys, when read with the card (decision 0171). */
+  memberKeys?: readonly string[];
   base: Omit<CheckRecord, 'personId' | 'qualificationId' | 'insurerNumber' | 'qualificationValidity' | 'resultCode'>;
   now: Date;
   date: string;
@@ -234,7 +238,7 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
   const repos = deps.ctx.store;
   // Read once: the rules (自己情報提供不可) and the result (address hidden) both need today's flags, which every
   // member record of the person carries.
-  const { validity, records, all } = await qualificationsFor(repos, v.person.id, v.date);
+  const { validity, records, all } = await qualificationsFor(repos, v.person.id, v.date, v.memberKeys);
   const [anyRecord] = all;
   const flags =
     anyRecord !== undefined

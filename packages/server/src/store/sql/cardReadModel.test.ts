@@ -47,6 +47,7 @@ const row = (k: typeof card | null, p: typeof person | null, r: ReturnType<typeo
   k === null ? null : Object.values(k),
   p === null ? null : Object.values(p),
   r.map((x) => Object.values(x)),
+  ['01130012:1234:5678:01'],
 ];
 
 // decision 0171: a serial's row holds what a card check reads, as arrays of columns read back as the domain types;
@@ -63,6 +64,7 @@ describe('the card read model payload', () => {
       person,
       card,
       registration: null,
+      memberKeys: ['01130012:1234:5678:01'],
     });
     // Registered on the day; the day of 解除 is no longer in force; a later registration takes over.
     expect(decodeCardPayload(payload, '2024-02-01').registration).toStrictEqual(

@@ -27,7 +27,8 @@ import {
 /**
  * The payload of the serial of link `l` joined to its certificate `c`: a JSON array — [the linked person's id, the
  * certificate's status (no DER), its card or null, the person or null, every 利用登録 row of the person (the one in
- * force depends on the day asked about)] — each row an array of its columns, as the member read model writes them.
+ * force depends on the day asked about), the person's member keys (migration 0111)] — each row an array of its
+ * columns, as the member read model writes them.
  */
 function cardPayloadSql(): string {
   const c = arrayOf(
@@ -43,7 +44,9 @@ function cardPayloadSql(): string {
     `json_array(l.person_id, ${c}, ` +
     `json((SELECT ${k} FROM cards k WHERE k.id = c.card_id)), ` +
     `json((SELECT ${p} FROM persons p WHERE p.id = l.person_id)), ` +
-    `json((SELECT json_group_array(${r}) FROM insurance_use_registrations r WHERE r.person_id = l.person_id)))`
+    `json((SELECT json_group_array(${r}) FROM insurance_use_registrations r WHERE r.person_id = l.person_id)), ` +
+    'json((SELECT json_group_array(member_key) FROM ' +
+    '(SELECT DISTINCT member_key FROM qualifications WHERE person_id = l.person_id ORDER BY member_key))))'
   );
 }
 
@@ -115,6 +118,8 @@ function payloadSchema(): TSchema {
     Type.Union([personSchema(), Type.Null()]),
     // 利用登録 rows (REGISTRATION_COLS)
     Type.Array(Type.Tuple([text, text, text, text, literals(CHANNELS), optText])),
+    // the person's member keys
+    Type.Array(text),
   ]);
 }
 
@@ -125,6 +130,7 @@ type Payload = [
   [string, string, Card['kind'], Card['platform'], string, string, Card['status'], string | null] | null,
   PersonArray | null,
   [string, string, string, string, InsuranceUseRegistration['channel'], string | null][],
+  string[],
 ];
 
 let payloadValidator: Validator | undefined;
@@ -167,7 +173,7 @@ export function decodeCardPayload(payload: string, date: string): CardPath {
   if (!isPayload(parsed)) {
     throw new RowShapeError('payload', 'card path', parsed);
   }
-  const [personId, c, k, p, r] = parsed;
+  const [personId, c, k, p, r, memberKeys] = parsed;
   return {
     certificate: {
       serial: c[0],
@@ -194,5 +200,6 @@ export function decodeCardPayload(payload: string, date: string): CardPath {
             statusChangedOn: k[7],
           },
     registration: registrationOn(r, date),
+    memberKeys,
   };
 }

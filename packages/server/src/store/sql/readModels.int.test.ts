@@ -85,6 +85,10 @@ describe('the read models on a SQLite file', () => {
     expect([rows('member_snapshots'), rows('card_snapshots')]).toEqual([1, 1]);
     // Read from the rows now: the same answers.
     expect(await store.qualifications.memberRecordsByKey(key)).toEqual(records);
-    expect(await store.certificates.cardPathBySerial(['0a1b2c'], '2025-01-10')).toEqual(path);
+    // The card's row also lists the person's member keys (migration 0111).
+    expect(await store.certificates.cardPathBySerial(['0a1b2c'], '2025-01-10')).toEqual({
+      ...path,
+      memberKeys: [records[0]?.qualification.memberKey],
+    });
   });
 });

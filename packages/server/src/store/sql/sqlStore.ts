@@ -1465,11 +1465,15 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         return rows.map((r) => ({ qualification: toQualification(r), person: toPerson(withoutPrefix(r, 'p_')) }));
       },
       memberRecordsByKey: (k) => memberRecordsOfKey(memberKey(k)),
-      async memberRecordsOfPerson(personId) {
-        const keys = await ex().all('SELECT DISTINCT member_key FROM qualifications WHERE person_id = ?', [personId]);
+      async memberRecordsOfPerson(personId, memberKeys) {
+        const keys =
+          memberKeys ??
+          (await ex().all('SELECT DISTINCT member_key FROM qualifications WHERE person_id = ?', [personId])).map((r) =>
+            str(r, 'member_key'),
+          );
         const records: MemberRecord[] = [];
-        for (const row of keys) {
-          for (const record of await memberRecordsOfKey(str(row, 'member_key'))) {
+        for (const key of keys) {
+          for (const record of await memberRecordsOfKey(key)) {
             if (record.person.id === personId) {
               records.push(record);
             }
