@@ -50,6 +50,27 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
       ...extra,
     });
 
+    /**
+     * A read model's walk at start, one key per step, to its end (which then answers no key and builds nothing);
+     * the rows it built.
+     */
+    async function walk(
+      step: (after: string | null) => Promise<{ lastKey: string | null; filled: number }>,
+    ): Promise<number> {
+      let after: string | null = null;
+      let filled = 0;
+      for (let i = 0; i < 10; i += 1) {
+        const done = await step(after);
+        filled += done.filled;
+        if (done.lastKey === null) {
+          break;
+        }
+        after = done.lastKey;
+      }
+      expect(await step(after)).toEqual({ lastKey: null, filled: 0 });
+      return filled;
+    }
+
     async function member(personId: string, extra: Partial<Qualification> = {}): Promise<Qualification> {
       return store.qualifications.insert({
         personId,
@@ -372,18 +393,9 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         // PostgreSQL, which reads the tables, there is nothing to build.
         await store.persons.insert(person('p4'));
         await member('p4', { number: '9999' });
-        let after: string | null = null;
-        let filled = 0;
-        for (let i = 0; i < 10; i += 1) {
-          const step = await store.qualifications.fillMemberReadModel(after, 1);
-          filled += step.filled;
-          if (step.lastKey === null) {
-            break;
-          }
-          after = step.lastKey;
-        }
-        expect(filled).toBe(store.kind === 'sqlite' ? 2 : 0);
-        expect(await store.qualifications.fillMemberReadModel(after, 1)).toEqual({ lastKey: null, filled: 0 });
+        expect(await walk((after) => store.qualifications.fillMemberReadModel(after, 1))).toBe(
+          store.kind === 'sqlite' ? 2 : 0,
+        );
         await check();
       });
 
@@ -881,18 +893,9 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
           'p2',
           '2024-01-15T00:00:00.000Z',
         );
-        let after: string | null = null;
-        let filled = 0;
-        for (let i = 0; i < 10; i += 1) {
-          const step = await store.certificates.fillCardReadModel(after, 1);
-          filled += step.filled;
-          if (step.lastKey === null) {
-            break;
-          }
-          after = step.lastKey;
-        }
-        expect(filled).toBe(store.kind === 'sqlite' ? 1 : 0);
-        expect(await store.certificates.fillCardReadModel(after, 1)).toEqual({ lastKey: null, filled: 0 });
+        expect(await walk((after) => store.certificates.fillCardReadModel(after, 1))).toBe(
+          store.kind === 'sqlite' ? 1 : 0,
+        );
         expect(await read(['ff01'], '2024-02-01')).toMatchObject({
           certificate: { serial: 'ff01', cardId: 'c2' },
           personId: 'p2',

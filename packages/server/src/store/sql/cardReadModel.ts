@@ -10,7 +10,15 @@ import { compareDates } from '@onshi/core';
 import { Type, type TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import type { Card, CardPath, CertificateStatus, InsuranceUseRegistration } from '../types.js';
-import { arrayOf, columns, literals, personOf, personSchema, type PersonArray } from './memberReadModel.js';
+import {
+  arrayOf,
+  columns,
+  literals,
+  personOf,
+  personSchema,
+  type FillRange,
+  type PersonArray,
+} from './memberReadModel.js';
 import { RowShapeError } from './rows.js';
 import {
   CARD_COLS,
@@ -70,28 +78,32 @@ export function refreshCardSql(): string[] {
   ];
 }
 
-/**
- * Fills rows for linked serials in (?, ?] that have none (bound: after, last), then lists their persons and cards
- * (bound: after, last each; idempotent).
- */
-export function fillCardRangeSql(): { rows: string; persons: string; cards: string } {
+/** The card read model's walk: linked serials, and the person and card each serial's row shows. */
+export function cardFillRange(): FillRange {
   return {
+    next:
+      'SELECT max(serial) AS last_key FROM ' +
+      '(SELECT serial FROM certificate_links WHERE serial > ? ORDER BY serial LIMIT ?)',
     rows:
       `INSERT INTO card_snapshots (serial, payload) SELECT l.serial, ${cardPayloadSql()} ${FROM_LINKS} ` +
       'WHERE l.serial > ? AND l.serial <= ? ' +
       'AND NOT EXISTS (SELECT 1 FROM card_snapshots s WHERE s.serial = l.serial)',
-    persons:
-      'INSERT OR IGNORE INTO card_snapshot_persons (person_id, serial) ' +
-      'SELECT person_id, serial FROM certificate_links WHERE serial > ? AND serial <= ?',
-    cards:
-      'INSERT OR IGNORE INTO card_snapshot_cards (card_id, serial) ' +
-      `SELECT c.card_id, c.serial ${FROM_LINKS} WHERE l.serial > ? AND l.serial <= ?`,
+    lists: [
+      {
+        sql:
+          'INSERT OR IGNORE INTO card_snapshot_persons (person_id, serial) ' +
+          'SELECT person_id, serial FROM certificate_links WHERE serial > ? AND serial <= ?',
+        ranges: 1,
+      },
+      {
+        sql:
+          'INSERT OR IGNORE INTO card_snapshot_cards (card_id, serial) ' +
+          `SELECT c.card_id, c.serial ${FROM_LINKS} WHERE l.serial > ? AND l.serial <= ?`,
+        ranges: 1,
+      },
+    ],
   };
 }
-
-/** The last of the next `limit` linked serials after a serial (bound: after, limit). */
-export const NEXT_SERIALS_SQL =
-  'SELECT max(serial) AS last_serial FROM (SELECT serial FROM certificate_links WHERE serial > ? ORDER BY serial LIMIT ?)';
 
 /** The payload's schema: each row's array, each field of its domain type. */
 function payloadSchema(): TSchema {

@@ -395,24 +395,35 @@ export function refreshMemberSql(): { sql: string; params: number }[] {
 export const REFRESH_PER_TRANSACTION = 256;
 
 /**
- * Fills rows for member keys in (?, ?] that have none (bound: after, last, after, last, after, last), then lists the
- * persons of every key in the range (idempotent).
+ * One step of a read model's walk at start, for the keys in (after, last]: `next` finds `last` (AS last_key; bound:
+ * after, limit), `rows` builds the rows the range lacks (bound: after, last), then each of `lists` records what the
+ * triggers look rows up by (bound: after, last, `ranges` times; idempotent).
  */
-export function fillRangeSql(): { rows: string; persons: string } {
+export interface FillRange {
+  next: string;
+  rows: string;
+  lists: { sql: string; ranges: number }[];
+}
+
+/** The member read model's walk: member keys, and the persons each key's row shows. */
+export function memberFillRange(): FillRange {
   return {
+    next:
+      'SELECT max(member_key) AS last_key FROM ' +
+      '(SELECT DISTINCT member_key FROM qualifications WHERE member_key > ? ORDER BY member_key LIMIT ?)',
     rows:
       `INSERT INTO member_snapshots (member_key, payload) SELECT k.member_key, (${memberPayloadSql('k.member_key')}) ` +
       'FROM (SELECT DISTINCT member_key FROM qualifications WHERE member_key > ? AND member_key <= ?) k ' +
       'WHERE NOT EXISTS (SELECT 1 FROM member_snapshots s WHERE s.member_key = k.member_key)',
-    persons:
-      'INSERT OR IGNORE INTO member_snapshot_persons (person_id, member_key) ' +
-      'SELECT q.person_id, q.member_key FROM qualifications q WHERE q.member_key > ? AND q.member_key <= ? ' +
-      'UNION SELECT iq.person_id, q.member_key FROM qualifications q ' +
-      'JOIN qualifications iq ON iq.id = q.insured_qualification_id WHERE q.member_key > ? AND q.member_key <= ?',
+    lists: [
+      {
+        sql:
+          'INSERT OR IGNORE INTO member_snapshot_persons (person_id, member_key) ' +
+          'SELECT q.person_id, q.member_key FROM qualifications q WHERE q.member_key > ? AND q.member_key <= ? ' +
+          'UNION SELECT iq.person_id, q.member_key FROM qualifications q ' +
+          'JOIN qualifications iq ON iq.id = q.insured_qualification_id WHERE q.member_key > ? AND q.member_key <= ?',
+        ranges: 2,
+      },
+    ],
   };
 }
-
-/** The last of the next `limit` member keys after a key (bound: after, limit). */
-export const NEXT_KEYS_SQL =
-  'SELECT max(member_key) AS last_key FROM ' +
-  '(SELECT DISTINCT member_key FROM qualifications WHERE member_key > ? ORDER BY member_key LIMIT ?)';

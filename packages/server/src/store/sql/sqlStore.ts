@@ -70,22 +70,16 @@ import {
   type CheckJournalPort,
   type StoreRepositories,
 } from '../types.js';
-import {
-  CARD_SNAPSHOT_SQL,
-  decodeCardPayload,
-  fillCardRangeSql,
-  NEXT_SERIALS_SQL,
-  refreshCardSql,
-} from './cardReadModel.js';
+import { CARD_SNAPSHOT_SQL, cardFillRange, decodeCardPayload, refreshCardSql } from './cardReadModel.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './database.js';
 import {
-  fillRangeSql,
   decodeMemberPayload,
   MEMBER_SNAPSHOT_SQL,
+  memberFillRange,
   memberPayloadSql,
-  NEXT_KEYS_SQL,
   REFRESH_PER_TRANSACTION,
   refreshMemberSql,
+  type FillRange,
 } from './memberReadModel.js';
 import * as usageStats from './usageStats.js';
 import {
@@ -1171,6 +1165,30 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     }
   }
 
+  /** One step of a read model's walk at start, in one transaction (SQLite; elsewhere nothing to build). */
+  async function fillReadModel(
+    range: FillRange,
+    afterKey: string | null,
+    limit: number,
+  ): Promise<{ lastKey: string | null; filled: number }> {
+    if (db.dialect !== 'sqlite') {
+      return { lastKey: null, filled: 0 };
+    }
+    return atomic(async (tx) => {
+      const after = afterKey ?? '';
+      const next = await tx.get(range.next, [after, Math.max(1, limit)]);
+      const lastKey = next === undefined ? null : optStr(next, 'last_key');
+      if (lastKey === null) {
+        return { lastKey: null, filled: 0 };
+      }
+      const filled = await tx.run(range.rows, [after, lastKey]);
+      for (const list of range.lists) {
+        await tx.run(list.sql, new Array<string[]>(list.ranges).fill([after, lastKey]).flat());
+      }
+      return { lastKey, filled };
+    });
+  }
+
   /** A member key's records, newest acquisition first (as MEMBERS_SELECT orders them). */
   async function one<T>(sql: string, params: readonly SqlValue[], map: (r: Row) => T): Promise<T | null> {
     const row = await ex().get(sql, params);
@@ -1486,23 +1504,7 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
             : compareText(b.qualification.acquiredOn, a.qualification.acquiredOn),
         );
       },
-      async fillMemberReadModel(afterKey, limit) {
-        if (db.dialect !== 'sqlite') {
-          return { lastKey: null, filled: 0 };
-        }
-        return atomic(async (tx) => {
-          const after = afterKey ?? '';
-          const next = await tx.get(NEXT_KEYS_SQL, [after, Math.max(1, limit)]);
-          const lastKey = next === undefined ? null : optStr(next, 'last_key');
-          if (lastKey === null) {
-            return { lastKey: null, filled: 0 };
-          }
-          const fill = fillRangeSql();
-          const filled = await tx.run(fill.rows, [after, lastKey]);
-          await tx.run(fill.persons, [after, lastKey, after, lastKey]);
-          return { lastKey, filled };
-        });
-      },
+      fillMemberReadModel: (afterKey, limit) => fillReadModel(memberFillRange(), afterKey, limit),
       findByPerson: (personId) =>
         many(`${Q_SELECT} WHERE person_id = ? ORDER BY acquired_on DESC, id`, [personId], toQualification),
       findByPersonRange: (range) =>
@@ -1837,24 +1839,7 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         }
         return null;
       },
-      async fillCardReadModel(afterSerial, limit) {
-        if (db.dialect !== 'sqlite') {
-          return { lastKey: null, filled: 0 };
-        }
-        return atomic(async (tx) => {
-          const after = afterSerial ?? '';
-          const next = await tx.get(NEXT_SERIALS_SQL, [after, Math.max(1, limit)]);
-          const lastKey = next === undefined ? null : optStr(next, 'last_serial');
-          if (lastKey === null) {
-            return { lastKey: null, filled: 0 };
-          }
-          const fill = fillCardRangeSql();
-          const filled = await tx.run(fill.rows, [after, lastKey]);
-          await tx.run(fill.persons, [after, lastKey]);
-          await tx.run(fill.cards, [after, lastKey]);
-          return { lastKey, filled };
-        });
-      },
+      fillCardReadModel: (afterSerial, limit) => fillReadModel(cardFillRange(), afterSerial, limit),
       listByCard: (cardId) =>
         many('SELECT * FROM certificates WHERE card_id = ? ORDER BY not_before, serial', [cardId], toCertificate),
       async revoke(serial, at, reason) {
