@@ -23,6 +23,21 @@ export interface StoreUnderTest {
   dispose(): Promise<void>;
 }
 
+/** A person for store tests (山田 太郎, born 1980-04-02), with `extra` fields changed. */
+export function samplePerson(id: string, extra: Partial<Person> = {}): Person {
+  return {
+    id,
+    nameKanji: '山田 太郎',
+    nameKana: 'ヤマダ タロウ',
+    birthDate: '1980-04-02',
+    sex: 'male',
+    address: '東京都千代田区霞が関1-2-2',
+    postalCode: '100-8916',
+    prefecture: '13',
+    ...extra,
+  };
+}
+
 /** Registers the contract tests; `fresh` must return an empty, migrated store each time. */
 export function registerStoreContract(label: string, fresh: () => Promise<StoreUnderTest>): void {
   describe(`Store contract (${label})`, () => {
@@ -38,17 +53,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
       await sut.dispose();
     });
 
-    const person = (id: string, extra: Partial<Person> = {}): Person => ({
-      id,
-      nameKanji: '山田 太郎',
-      nameKana: 'ヤマダ タロウ',
-      birthDate: '1980-04-02',
-      sex: 'male',
-      address: '東京都千代田区霞が関1-2-2',
-      postalCode: '100-8916',
-      prefecture: '13',
-      ...extra,
-    });
+    const person = samplePerson;
 
     /**
      * A read model's walk at start, one key per step, to its end (which then answers no key and builds nothing);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCardPayload } from './cardReadModel.js';
+import { samplePerson } from '../store.contract.js';
 import { RowShapeError } from './rows.js';
 
 const certificate = {
@@ -21,16 +22,7 @@ const card = {
   status: 'active',
   statusChangedOn: null,
 };
-const person = {
-  id: 'p1',
-  nameKanji: '山田 太郎',
-  nameKana: 'ヤマダ タロウ',
-  birthDate: '1980-04-02',
-  sex: 'male',
-  address: '東京都',
-  postalCode: '100-0001',
-  prefecture: '13',
-};
+const person = samplePerson('p1');
 const registration = (id: string, registeredOn: string, unregisteredOn: string | null) => ({
   id,
   personId: 'p1',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMemberPayload } from './memberReadModel.js';
+import { samplePerson } from '../store.contract.js';
 import { RowShapeError } from './rows.js';
 
 const qualification = {
@@ -17,16 +18,7 @@ const qualification = {
   lossReason: null,
   cardClassification: '01',
 };
-const person = {
-  id: 'p1',
-  nameKanji: '山田 太郎',
-  nameKana: 'ヤマダ タロウ',
-  birthDate: '1980-04-02',
-  sex: 'male',
-  address: '東京都',
-  postalCode: '100-0001',
-  prefecture: '13',
-};
+const person = samplePerson('p1');
 const copayRate = {
   id: 'a1',
   qualificationId: 'q1',

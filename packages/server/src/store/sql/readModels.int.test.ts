@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../index.js';
-import { TEST_INDIVIDUAL_NUMBER_KEY } from '../store.contract.js';
+import { samplePerson, TEST_INDIVIDUAL_NUMBER_KEY } from '../store.contract.js';
 import type { Store } from '../types.js';
 
 const dirs: string[] = [];
@@ -38,16 +38,7 @@ async function openStore(): Promise<{ store: Store; rows: (table: string) => num
 describe('the read models on a SQLite file', () => {
   it('store the rows a miss built within a moment, though nothing else writes (the check journal takes the checks)', async () => {
     const { store, rows } = await openStore();
-    await store.persons.insert({
-      id: 'p1',
-      nameKanji: '山田 太郎',
-      nameKana: 'ヤマダ タロウ',
-      birthDate: '1980-04-02',
-      sex: 'male',
-      address: '東京都',
-      postalCode: '100-0001',
-      prefecture: '13',
-    });
+    await store.persons.insert(samplePerson('p1'));
     await store.qualifications.insert({
       personId: 'p1',
       insurerNumber: '01130012',
