@@ -13,6 +13,7 @@ import type { SignedFaceAttestation } from '@onshi/card';
 import { insuranceUseGraceEnd, tokyoDate, verdict } from '@onshi/core';
 import type { Verdict } from '@onshi/core';
 import { parseCertificate } from './der.js';
+import { SignatureBatches } from './signatureBatches.js';
 import type { ParsedCertificate } from './der.js';
 import { profileOfOrganisationalUnits } from './profiles.js';
 import type { CertificateProfile } from './profiles.js';
@@ -406,9 +407,12 @@ export function verifyChallengeSignature(response: ChallengeResponse, options: V
   return good ? checked.verdict : badChallengeSignature(checked.verdict);
 }
 
+/** The card checks' RSA verifications, batched to a thread of their own (decision 0172). */
+const SIGNATURES = new SignatureBatches();
+
 /**
- * As `verifyChallengeSignature`, with the RSA verification on libuv's thread pool (`crypto.verify` with a callback):
- * the server's card check leaves the event loop free for other requests meanwhile (decision 0169).
+ * As `verifyChallengeSignature`, with the RSA verification off the event loop (decisions 0169, 0172): the checks of
+ * one turn go to the verifier thread together, so the server's card check leaves the event loop free meanwhile.
  */
 export async function verifyChallengeSignatureOffThread(
   response: ChallengeResponse,
@@ -419,14 +423,11 @@ export async function verifyChallengeSignatureOffThread(
   if (leaf === null) {
     return checked.verdict;
   }
-  const good = await new Promise<boolean>((resolve) => {
-    try {
-      verifySignature('sha256', response.challenge, rsaKey(leaf), response.signature, (error, ok) => {
-        resolve(error === null && ok);
-      });
-    } catch {
-      resolve(false);
-    }
+  const good = await SIGNATURES.verify({
+    data: response.challenge,
+    signature: response.signature,
+    key: leaf.rsaPublicKey,
+    keyObject: () => rsaKey(leaf),
   });
   return good ? checked.verdict : badChallengeSignature(checked.verdict);
 }

@@ -1,0 +1,50 @@
+import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SignatureBatches, type SignatureCheck } from './signatureBatches.js';
+
+const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const keyDer = new Uint8Array(publicKey.export({ format: 'der', type: 'pkcs1' }));
+
+/** A challenge signed as a card signs it (SHA-256 with RSA, PKCS#1 v1.5), given to the checker as a card check does. */
+function signed(challenge: string): SignatureCheck {
+  const data = new Uint8Array(Buffer.from(challenge));
+  return {
+    data,
+    signature: new Uint8Array(sign('sha256', data, privateKey)),
+    key: keyDer,
+    keyObject: () => createPublicKey({ key: Buffer.from(keyDer), format: 'der', type: 'pkcs1' }),
+  };
+}
+
+const open: SignatureBatches[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((b) => b.close()));
+});
+
+// decision 0172: the card checks of one turn are verified together on a thread; the answers are the signature's.
+describe('signature checks in batches', () => {
+  it('answers each check of a burst: a good signature verifies, a changed challenge, signature or key does not', async () => {
+    const batches = new SignatureBatches();
+    open.push(batches);
+    const good = Array.from({ length: 300 }, (_, i) => signed(`challenge-${String(i)}`));
+    const otherChallenge = { ...signed('a'), data: new Uint8Array(Buffer.from('b')) };
+    const flipped = signed('c');
+    flipped.signature = flipped.signature.map((b, i) => (i === 0 ? b ^ 1 : b));
+    const garbageKey = { ...signed('d'), key: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) };
+    const answers = await Promise.all([...good, otherChallenge, flipped, garbageKey].map((c) => batches.verify(c)));
+    expect(answers.slice(0, 300).every((ok) => ok)).toBe(true);
+    expect(answers.slice(300)).toEqual([false, false, false]);
+  });
+
+  it('loses no check when its thread goes: those in flight and later ones are checked on the thread pool', async () => {
+    const batches = new SignatureBatches();
+    open.push(batches);
+    const inFlight = Promise.all([signed('e'), signed('f')].map((c) => batches.verify(c)));
+    // Let the batch reach the thread, then stop it before it answers.
+    await new Promise((resolve) => setImmediate(resolve));
+    await batches.close();
+    expect(await inFlight).toEqual([true, true]);
+    expect(await batches.verify(signed('g'))).toBe(true);
+    expect(await batches.verify({ ...signed('h'), data: new Uint8Array([1]) })).toBe(false);
+  });
+});
