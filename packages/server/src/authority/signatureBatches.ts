@@ -122,6 +122,7 @@ export class SignatureBatches {
       }
       const id = this.nextBatch++;
       this.sent.set(id, batch);
+      worker.ref();
       worker.postMessage({
         batch: id,
         checks: batch.map(({ check }) => ({
@@ -139,7 +140,6 @@ export class SignatureBatches {
     }
     try {
       const worker = new Worker(VERIFIER_SOURCE, { eval: true });
-      worker.unref();
       worker.on('message', (message: unknown) => {
         this.answered(message);
       });
@@ -151,6 +151,9 @@ export class SignatureBatches {
           this.fail();
         }
       });
+      // After the listeners (adding one refs the worker again): an idle thread keeps no process alive; while checks
+      // are out (`flush`) it is referenced, so a process waiting for their answers does not end.
+      worker.unref();
       this.worker = worker;
       return worker;
     } catch {
@@ -170,6 +173,9 @@ export class SignatureBatches {
       return;
     }
     this.sent.delete(batch as number);
+    if (this.sent.size === 0) {
+      this.worker?.unref();
+    }
     pending.forEach((p, i) => {
       p.resolve(results[i] === true);
     });

@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SignatureBatches, type SignatureCheck } from './signatureBatches.js';
 
@@ -46,5 +51,35 @@ describe('signature checks in batches', () => {
     expect(await inFlight).toEqual([true, true]);
     expect(await batches.verify(signed('g'))).toBe(true);
     expect(await batches.verify({ ...signed('h'), data: new Uint8Array([1]) })).toBe(false);
+  });
+
+  it('keeps a process alive while checks are out, and not after: a script ends once it has its answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onshi-signatures-'));
+    const script = join(dir, 'one-check.mts');
+    const module = fileURLToPath(new URL('./signatureBatches.ts', import.meta.url));
+    writeFileSync(
+      script,
+      [
+        "import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';",
+        `import { SignatureBatches } from ${JSON.stringify(module)};`,
+        "const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });",
+        "const key = new Uint8Array(publicKey.export({ format: 'der', type: 'pkcs1' }));",
+        'const data = new Uint8Array([1, 2, 3]);',
+        "const signature = new Uint8Array(sign('sha256', data, privateKey));",
+        'const ok = await new SignatureBatches().verify({ data, key, signature, keyObject: () => createPublicKey(publicKey) });',
+        "process.stdout.write(ok ? 'verified' : 'refused');",
+      ].join('\n'),
+    );
+    try {
+      const outcome = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = execFile(process.execPath, ['--import', 'tsx', script], { timeout: 20_000 }, (_e, out) => {
+          resolve({ code: child.exitCode, out });
+        });
+      });
+      // Exit code 13 would be a top-level await the process ended without; a timeout, a thread that kept it alive.
+      expect(outcome).toEqual({ code: 0, out: 'verified' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
