@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '@onshi/core';
@@ -87,6 +89,34 @@ describe('the audit log by person, indexed beside a SQLite file off the group co
 
   const seqs = async (person: string, limit: number): Promise<number[]> =>
     (await store.audit.listByPerson(person, limit)).map((r) => r.seq);
+
+  it('a step waits for another indexer that is committing a step of its own, instead of failing (two indexers at once)', async () => {
+    await append(40);
+    catchUp(1000);
+    await append(40);
+    // Another indexer (here a thread writing the index file directly) holds the index's write lock for 300 ms and
+    // commits a change, as the server's background thread does while an operator runs catchUpPersonIndex.
+    const other = new Worker(
+      `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.index);
+db.exec('BEGIN IMMEDIATE');
+db.exec("UPDATE watermark SET seq = seq WHERE name = 'audit_log'");
+parentPort.postMessage('locked');
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+db.exec('COMMIT');
+db.close();`,
+      {
+        eval: true,
+        workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), index: personIndexPath(path) },
+      },
+    );
+    await new Promise((resolve) => other.once('message', resolve));
+    expect(catchUp(1000)).toBeGreaterThan(0);
+    await new Promise((resolve) => other.once('exit', resolve));
+    expect(await seqs('person-a', 100)).toEqual(await expected('person-a', 100));
+  });
 
   it('before any indexing a read scans the log and finds every committed entry of the person, newest first', async () => {
     await append(40);

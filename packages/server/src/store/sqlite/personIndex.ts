@@ -99,16 +99,27 @@ export const WATERMARK_SQL = `SELECT COALESCE(${VALID_WATERMARK}, 0) AS seq`;
 export function indexAuditStep(db: Database.Database, chunk = INDEX_STEP_ROWS): number {
   const watermark = db.prepare(WATERMARK_SQL);
   const seqOf = (): number => (watermark.get() as { seq: number }).seq;
+  const run = (sql: string): void => {
+    const statement = db.prepare(sql);
+    if (sql.includes('@chunk')) {
+      statement.run({ chunk });
+    } else {
+      statement.run();
+    }
+  };
+  const [first, ...rest] = INDEX_STEP_SQL;
   return db
     .transaction(() => {
+      // Write before reading: the first statement takes the index's write lock (waiting, as busy_timeout allows,
+      // for another indexer's step). Had the step read the watermark first, another indexer committing meanwhile —
+      // the server's background thread, catchUpPersonIndex, a second process — would fail it at once with
+      // SQLITE_BUSY. The first statement leaves the watermark as it was.
+      if (first !== undefined) {
+        run(first);
+      }
       const before = seqOf();
-      for (const sql of INDEX_STEP_SQL) {
-        const statement = db.prepare(sql);
-        if (sql.includes('@chunk')) {
-          statement.run({ chunk });
-        } else {
-          statement.run();
-        }
+      for (const sql of rest) {
+        run(sql);
       }
       return seqOf() - before;
     })
