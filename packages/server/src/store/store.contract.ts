@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { memberKey } from './memberKey.js';
 import { encodeBulkRows, parseBulkRows } from './sql/bulkRows.js';
-import type { BulkRecords, CardPath, Person, Qualification, Store } from './types.js';
+import type { BulkRecords, Card, CardPath, Certificate, Person, Qualification, Store } from './types.js';
 import { StoreConflictError } from './types.js';
 
 /** The server secret the harnesses pass as `individualNumberKey`. */
@@ -35,6 +35,55 @@ export function samplePerson(id: string, extra: Partial<Person> = {}): Person {
     postalCode: '100-8916',
     prefecture: '13',
     ...extra,
+  };
+}
+
+/** A qualification for store tests (全国健康保険協会 01130012, 記号 1234, 番号 5678, 枝番 01), with `extra` changed. */
+export function sampleQualification(
+  personId: string,
+  extra: Partial<Qualification> = {},
+): Omit<Qualification, 'id' | 'memberKey'> & { id?: string } {
+  return {
+    personId,
+    insurerNumber: '01130012',
+    symbol: '1234',
+    number: '5678',
+    branch: '01',
+    relationship: 'insured',
+    insuredQualificationId: null,
+    acquiredOn: '2020-04-01',
+    lostOn: null,
+    lossReason: null,
+    cardClassification: '01',
+    ...extra,
+  };
+}
+
+/** A My Number card for store tests (standard, active, issued 2024-01-15). */
+export function sampleCard(id: string, personId: string): Card {
+  return {
+    id,
+    personId,
+    kind: 'standard',
+    platform: null,
+    issuedOn: '2024-01-15',
+    expiresOn: '2034-04-02',
+    status: 'active',
+    statusChangedOn: null,
+  };
+}
+
+/** A card's authentication certificate for store tests (its DER a placeholder: the store does not parse it). */
+export function sampleCertificate(serial: string, cardId: string): Certificate {
+  return {
+    serial,
+    cardId,
+    kind: 'auth',
+    notBefore: '2024-01-15T00:00:00.000Z',
+    notAfter: '2029-04-02T14:59:59.000Z',
+    revokedAt: null,
+    revocationReason: null,
+    der: new Uint8Array([0x30, 0x03, 0x01]),
   };
 }
 
@@ -77,20 +126,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
     }
 
     async function member(personId: string, extra: Partial<Qualification> = {}): Promise<Qualification> {
-      return store.qualifications.insert({
-        personId,
-        insurerNumber: '01130012',
-        symbol: '1234',
-        number: '5678',
-        branch: '01',
-        relationship: 'insured',
-        insuredQualificationId: null,
-        acquiredOn: '2020-04-01',
-        lostOn: null,
-        lossReason: null,
-        cardClassification: '01',
-        ...extra,
-      });
+      return store.qualifications.insert(sampleQualification(personId, extra));
     }
 
     describe('persons and My Number (architecture.md "Data"; decision 0042)', () => {
@@ -724,30 +760,12 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
 
       it('reads a card check in one query: serial → link → certificate, card, person, registration on the date (decision 0146)', async () => {
         await store.persons.insert(person('p1'));
-        const card = await store.cards.insert({
-          personId: 'p1',
-          kind: 'standard',
-          platform: null,
-          issuedOn: '2024-01-15',
-          expiresOn: '2034-04-02',
-          status: 'active',
-          statusChangedOn: null,
-        });
-        const cert = (serial: string, cardId: string) => ({
-          serial,
-          cardId,
-          kind: 'auth' as const,
-          notBefore: '2024-01-15T00:00:00.000Z',
-          notAfter: '2029-04-02T14:59:59.000Z',
-          revokedAt: null,
-          revocationReason: null,
-          der: new Uint8Array([0x30, 0x03, 0x01]),
-        });
-        await store.certificates.insert(cert('0a1b2c', card.id), 'p1', '2024-01-15T00:00:00.000Z');
+        const card = await store.cards.insert(sampleCard('c1', 'p1'));
+        await store.certificates.insert(sampleCertificate('0a1b2c', card.id), 'p1', '2024-01-15T00:00:00.000Z');
         await store.cards.register({ personId: 'p1', cardId: card.id, registeredOn: '2024-02-01', channel: 'reader' });
         // Before the registration: the card and person, no registration in force.
         // The certificate's status without its DER: the check verifies the certificate the card presented.
-        const { der: _der, ...status } = cert('0a1b2c', card.id);
+        const { der: _der, ...status } = sampleCertificate('0a1b2c', card.id);
         expect(await store.certificates.cardPathBySerial(['0A1B2C', '0a1b2c'], '2024-01-31')).toEqual({
           certificate: status,
           personId: 'p1',
@@ -760,7 +778,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         await store.cards.unregister('p1', '2024-11-01');
         expect((await store.certificates.cardPathBySerial(['0a1b2c'], '2024-11-01'))?.registration).toBeNull();
         // A certificate whose card row is missing: card null (the caller refuses it).
-        await store.certificates.insert(cert('dd', 'no-such-card'), 'p1', '2024-01-15T00:00:00.000Z');
+        await store.certificates.insert(sampleCertificate('dd', 'no-such-card'), 'p1', '2024-01-15T00:00:00.000Z');
         expect(await store.certificates.cardPathBySerial(['dd'], '2024-02-01')).toMatchObject({
           card: null,
           personId: 'p1',
@@ -816,33 +834,9 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         };
         await store.persons.insertMany([person('p1'), person('p2', { nameKanji: '山田 花子', sex: 'female' })]);
         // A certificate whose card row does not exist yet: no card, until the card is inserted.
-        await store.certificates.insert(
-          {
-            serial,
-            cardId: 'c1',
-            kind: 'auth',
-            notBefore: '2024-01-15T00:00:00.000Z',
-            notAfter: '2029-04-02T14:59:59.000Z',
-            revokedAt: null,
-            revocationReason: null,
-            der: new Uint8Array([0x30, 0x03, 0x01]),
-          },
-          'p1',
-          '2024-01-15T00:00:00.000Z',
-        );
+        await store.certificates.insert(sampleCertificate(serial, 'c1'), 'p1', '2024-01-15T00:00:00.000Z');
         await check();
-        await store.cards.insertMany([
-          {
-            id: 'c1',
-            personId: 'p1',
-            kind: 'standard',
-            platform: null,
-            issuedOn: '2024-01-15',
-            expiresOn: '2034-04-02',
-            status: 'active',
-            statusChangedOn: null,
-          },
-        ]);
+        await store.cards.insertMany([sampleCard('c1', 'p1')]);
         await check();
         await store.cards.register({ personId: 'p1', cardId: 'c1', registeredOn: '2024-02-01', channel: 'reader' });
         await check();
@@ -884,20 +878,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         );
         // The walk over every linked serial builds what no read has built yet (the new serial here), and stops at the
         // end; on PostgreSQL, which reads the tables, there is nothing to build.
-        await store.certificates.insert(
-          {
-            serial: 'ff01',
-            cardId: 'c2',
-            kind: 'auth',
-            notBefore: '2024-01-15T00:00:00.000Z',
-            notAfter: '2029-04-02T14:59:59.000Z',
-            revokedAt: null,
-            revocationReason: null,
-            der: new Uint8Array([0x30, 0x03, 0x01]),
-          },
-          'p2',
-          '2024-01-15T00:00:00.000Z',
-        );
+        await store.certificates.insert(sampleCertificate('ff01', 'c2'), 'p2', '2024-01-15T00:00:00.000Z');
         expect(await walk((after) => store.certificates.fillCardReadModel(after, 1))).toBe(
           store.kind === 'sqlite' ? 1 : 0,
         );

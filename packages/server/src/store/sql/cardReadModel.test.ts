@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCardPayload } from './cardReadModel.js';
-import { samplePerson } from '../store.contract.js';
+import { sampleCard, sampleCertificate, samplePerson } from '../store.contract.js';
 import { RowShapeError } from './rows.js';
 
-const certificate = {
-  serial: '0a1b2c',
-  cardId: 'c1',
-  kind: 'auth',
-  notBefore: '2024-01-15T00:00:00.000Z',
-  notAfter: '2029-04-02T14:59:59.000Z',
-  revokedAt: null,
-  revocationReason: null,
-};
-const card = {
-  id: 'c1',
-  personId: 'p1',
-  kind: 'standard',
-  platform: null,
-  issuedOn: '2024-01-15',
-  expiresOn: '2034-04-02',
-  status: 'active',
-  statusChangedOn: null,
-};
+// The certificate's status: everything but its DER, in the columns' order.
+const { der: _der, ...certificate } = sampleCertificate('0a1b2c', 'c1');
+const card = sampleCard('c1', 'p1');
 const person = samplePerson('p1');
 const registration = (id: string, registeredOn: string, unregisteredOn: string | null) => ({
   id,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../index.js';
-import { samplePerson, TEST_INDIVIDUAL_NUMBER_KEY } from '../store.contract.js';
+import { sampleCertificate, samplePerson, sampleQualification, TEST_INDIVIDUAL_NUMBER_KEY } from '../store.contract.js';
 import type { Store } from '../types.js';
 
 const dirs: string[] = [];
@@ -39,33 +39,8 @@ describe('the read models on a SQLite file', () => {
   it('store the rows a miss built within a moment, though nothing else writes (the check journal takes the checks)', async () => {
     const { store, rows } = await openStore();
     await store.persons.insert(samplePerson('p1'));
-    await store.qualifications.insert({
-      personId: 'p1',
-      insurerNumber: '01130012',
-      symbol: '1234',
-      number: '5678',
-      branch: '01',
-      relationship: 'insured',
-      insuredQualificationId: null,
-      acquiredOn: '2020-04-01',
-      lostOn: null,
-      lossReason: null,
-      cardClassification: '01',
-    });
-    await store.certificates.insert(
-      {
-        serial: '0a1b2c',
-        cardId: 'c1',
-        kind: 'auth',
-        notBefore: '2024-01-15T00:00:00.000Z',
-        notAfter: '2029-04-02T14:59:59.000Z',
-        revokedAt: null,
-        revocationReason: null,
-        der: new Uint8Array([0x30, 0x03, 0x01]),
-      },
-      'p1',
-      '2024-01-15T00:00:00.000Z',
-    );
+    await store.qualifications.insert(sampleQualification('p1'));
+    await store.certificates.insert(sampleCertificate('0a1b2c', 'c1'), 'p1', '2024-01-15T00:00:00.000Z');
     expect([rows('member_snapshots'), rows('card_snapshots')]).toEqual([0, 0]);
     const key = { insurerNumber: '01130012', symbol: '1234', number: '5678', branch: '01' };
     const records = await store.qualifications.memberRecordsByKey(key);
