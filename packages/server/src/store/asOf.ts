@@ -3,7 +3,14 @@
  * in SQL, for records read whole (the member read model, decision 0166). Pure.
  */
 import { compareDates } from '@onshi/core';
-import type { AttributesAsOf, DvFlag, DvFlagRecord, Qualification, QualificationAttribute } from './types.js';
+import type {
+  AttributesAsOf,
+  DvFlag,
+  DvFlagRecord,
+  Qualification,
+  QualificationAttribute,
+  ReferenceNumberRecord,
+} from './types.js';
 
 /** True when `date` falls in the qualification's period [acquiredOn, lostOn). */
 export function qualifiedOn(q: Pick<Qualification, 'acquiredOn' | 'lostOn'>, date: string): boolean {
@@ -48,6 +55,28 @@ export function dvFlagsInForce(records: readonly DvFlagRecord[], date: string): 
   return DV_FLAGS.filter((f) =>
     records.some((r) => r.flag === f && r.setOn <= date && (r.clearedOn === null || r.clearedOn > date)),
   );
+}
+
+/**
+ * An institution's 照会番号 for a person among the person's records: the latest registered, the greater number on a
+ * tie — the order of `referenceNumbers.findByPerson`, so the read model and the table answer alike.
+ */
+export function latestReferenceNumber(
+  records: readonly ReferenceNumberRecord[],
+  institutionCode: string,
+): ReferenceNumberRecord | null {
+  let latest: ReferenceNumberRecord | null = null;
+  for (const r of records) {
+    if (
+      r.institutionCode === institutionCode &&
+      (latest === null ||
+        (compareText(r.registeredAt, latest.registeredAt) || compareText(r.referenceNumber, latest.referenceNumber)) >
+          0)
+    ) {
+      latest = r;
+    }
+  }
+  return latest;
 }
 
 /** Code-unit order, as SQL compares text (ISO dates, instants, ids). */

@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { latestReferenceNumber } from './asOf.js';
 import { memberKey } from './memberKey.js';
 import { encodeBulkRows, parseBulkRows } from './sql/bulkRows.js';
 import type { BulkRecords, Card, CardPath, Certificate, Person, Qualification, Store } from './types.js';
@@ -298,6 +299,8 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         const key = { insurerNumber: '01130012', symbol: '1234', number: '5678', branch: '01' };
         const byId = <T extends { id: string }>(xs: readonly T[]): T[] =>
           [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
+        // 照会番号 as an answer shows them: each institution's latest for the person.
+        const clinics = ['1311111111', '2741111111'];
         // What the per-table reads answer, the reference the read model must match.
         const fromTables = async () => {
           const members = await store.qualifications.findMembersByKey(key);
@@ -318,6 +321,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
                 latestDocument: await store.documents.latestForQualification(p.id, qualification.id),
                 dvFlags: byId(await store.dvFlags.listByPerson(p.id)),
                 insuredName: insured === null ? null : ((await store.persons.get(insured.personId))?.nameKanji ?? null),
+                referenceNumbers: await Promise.all(clinics.map((c) => store.referenceNumbers.findByPerson(c, p.id))),
               };
             }),
           );
@@ -327,6 +331,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
             ...r,
             attributes: byId(r.attributes),
             dvFlags: byId(r.dvFlags),
+            referenceNumbers: clinics.map((c) => latestReferenceNumber(r.referenceNumbers, c)),
           }));
         // Read twice around a write transaction: the first read may build the row, the transaction stores it, the
         // second read finds it.
@@ -416,6 +421,41 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         await store.dvFlags.set({ personId: 'p2', flag: 'nonDisclosure', setOn: '2024-01-10', setBy: '01130012' });
         await check();
         await store.dvFlags.clear('p2', 'nonDisclosure', '2024-06-01');
+        await check();
+        // 照会番号 (oqs-interface.md §5, migration 0112): registered, a later one at the same institution, one at the
+        // same instant (the greater number is the latest), one at another institution, then one re-pointed to the
+        // insured person (the rows of both persons go).
+        const reference = {
+          institutionCode: '1311111111',
+          referenceNumber: 'K-1',
+          personId: 'p2',
+          qualificationId: q.id,
+          registeredAt: '2025-03-01T00:00:00.000Z',
+        };
+        await store.referenceNumbers.register(reference);
+        await check();
+        await store.referenceNumbers.register({
+          ...reference,
+          referenceNumber: 'K-2',
+          registeredAt: '2025-03-02T00:00:00.000Z',
+        });
+        await check();
+        await store.referenceNumbers.register({
+          ...reference,
+          referenceNumber: 'K-3',
+          registeredAt: '2025-03-02T00:00:00.000Z',
+        });
+        await check();
+        expect((await fromModel())[0]?.referenceNumbers[0]?.referenceNumber).toBe('K-3');
+        await store.referenceNumbers.register({ ...reference, institutionCode: '2741111111', referenceNumber: 'P-1' });
+        await check();
+        await store.referenceNumbers.register({
+          ...reference,
+          referenceNumber: 'K-3',
+          personId: 'p1',
+          qualificationId: insured.id,
+          registeredAt: '2025-03-03T00:00:00.000Z',
+        });
         await check();
         // The insured person's new name shows on the dependant's record.
         await store.persons.update('p1', { nameKanji: '山田 一郎' });

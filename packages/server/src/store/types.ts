@@ -195,6 +195,8 @@ export interface MemberRecord {
   dvFlags: DvFlagRecord[];
   /** For a dependant linked to an insured person's qualification: the insured person's 氏名. */
   insuredName: string | null;
+  /** The person's 照会番号 at every institution (the answer shows the calling institution's latest). */
+  referenceNumbers: ReferenceNumberRecord[];
 }
 
 /** Fields common to every effective-dated attribute of a qualification. */
@@ -988,7 +990,7 @@ export interface ReferenceNumberRepository {
   /** Registers or re-points a reference number. */
   register(r: ReferenceNumberRecord): Promise<ReferenceNumberRecord>;
   find(institutionCode: string, referenceNumber: string): Promise<ReferenceNumberRecord | null>;
-  /** The institution's reference number for a person, if any. */
+  /** The institution's reference number for a person, if any: the latest registered (`latestReferenceNumber`). */
   findByPerson(institutionCode: string, personId: string): Promise<ReferenceNumberRecord | null>;
 }
 

@@ -10,7 +10,7 @@ import type {
   Qualification,
   StoreRepositories,
 } from '../../store/types.js';
-import { attributesInForce } from '../../store/asOf.js';
+import { attributesInForce, latestReferenceNumber } from '../../store/asOf.js';
 import { buildQualificationResult } from './result.js';
 
 const INSURER_TTL_MS = 60_000;
@@ -77,7 +77,9 @@ export async function loadQualificationResult(
       : repos.qualifications.attributesAsOf(qualification.id, context.date),
     cachedInsurer(repos, qualification.insurerNumber, context.at.getTime()),
     record !== undefined ? record.latestDocument : repos.documents.latestForQualification(person.id, qualification.id),
-    repos.referenceNumbers.findByPerson(context.institutionCode, person.id),
+    record !== undefined
+      ? latestReferenceNumber(record.referenceNumbers, context.institutionCode)
+      : repos.referenceNumbers.findByPerson(context.institutionCode, person.id),
     record !== undefined
       ? qualification.relationship === 'insured'
         ? null

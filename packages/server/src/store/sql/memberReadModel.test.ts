@@ -43,15 +43,22 @@ const document = {
 };
 const dvFlag = { id: 'f1', personId: 'p1', flag: 'nonDisclosure', setOn: '2024-01-10', clearedOn: null, setBy: null };
 
+const reference = {
+  institutionCode: '1311111111',
+  referenceNumber: 'K-0001',
+  personId: 'p1',
+  qualificationId: null,
+  registeredAt: '2025-03-01T00:00:00.000Z',
+};
+
 /** A row as the read model stores it: each object's values in its columns' order (decision 0166, migration 0110). */
-const row = (q: Record<string, unknown>, a: unknown[][] = [], d: unknown[] | null = null, f: unknown[][] = []) => [
-  Object.values(q),
-  Object.values(person),
-  a,
-  d,
-  f,
-  null,
-];
+const row = (
+  q: Record<string, unknown>,
+  a: unknown[][] = [],
+  d: unknown[] | null = null,
+  f: unknown[][] = [],
+  r: unknown[][] = [],
+) => [Object.values(q), Object.values(person), a, d, f, null, r];
 
 // decision 0166: a member key's row holds its records as arrays of their columns, read back as the domain types.
 describe('the member read model payload', () => {
@@ -60,7 +67,13 @@ describe('the member read model payload', () => {
     const records = decodeMemberPayload(
       JSON.stringify([
         row(older),
-        row(qualification, [Object.values(copayRate)], Object.values(document), [Object.values(dvFlag)]),
+        row(
+          qualification,
+          [Object.values(copayRate)],
+          Object.values(document),
+          [Object.values(dvFlag)],
+          [Object.values(reference)],
+        ),
       ]),
     );
     expect(records.map((r) => r.qualification.id)).toEqual(['q1', 'q0']);
@@ -71,6 +84,7 @@ describe('the member read model payload', () => {
       latestDocument: document,
       dvFlags: [dvFlag],
       insuredName: null,
+      referenceNumbers: [reference],
     });
   });
 
@@ -98,6 +112,8 @@ describe('the member read model payload', () => {
     expect(() => decodeMemberPayload(JSON.stringify([badSex]))).toThrow(RowShapeError);
     const unknownAttribute = row(qualification, [[...Object.values(copayRate).slice(0, 7), 'somethingNew']]);
     expect(() => decodeMemberPayload(JSON.stringify([unknownAttribute]))).toThrow(RowShapeError);
+    // A row from before migration 0112 (no 照会番号).
+    expect(() => decodeMemberPayload(JSON.stringify([row(qualification).slice(0, 6)]))).toThrow(RowShapeError);
     const missingColumn = row(qualification);
     missingColumn[0] = Object.values(qualification).slice(1);
     expect(() => decodeMemberPayload(JSON.stringify([missingColumn]))).toThrow(RowShapeError);

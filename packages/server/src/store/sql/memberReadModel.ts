@@ -1,6 +1,7 @@
 /**
  * The SQLite member read model (decision 0166): one row per member key holding, as JSON, everything a confirmation
- * by number reads (qualifications, persons, attribute rows, latest documents, DV flags, insured persons' names), so
+ * by number reads (qualifications, persons, attribute rows, latest documents, DV flags, insured persons' names,
+ * 照会番号), so
  * the hot path is one primary-key read instead of five lookups. Rows are filled on first use (`refresh`, in the next
  * write transaction) and deleted by triggers (migration 0102) whenever a table they draw from changes, so a row that
  * exists is current. PostgreSQL has no read model: it answers `memberRecordsByKey` from the tables.
@@ -30,6 +31,7 @@ import {
   DV_COLS,
   PERSON_COLS,
   QUALIFICATION_COLS,
+  REFERENCE_COLS,
   RELATIONSHIPS,
   SEX,
 } from './sqlStore.js';
@@ -86,7 +88,8 @@ function attributeArray(): string {
 /**
  * The payload of one member key (bound once as `?`): a JSON array with one array per qualification under the key
  * whose person row exists — [qualification, person, attribute rows not superseded, latest document (as
- * `latestForQualification` orders them) or null, the person's DV flags, the insured person's name or null] — each
+ * `latestForQualification` orders them) or null, the person's DV flags, the insured person's name or null, the
+ * person's 照会番号 at every institution] — each
  * row an array of its columns (`arrayOf`), values as the domain types hold them (attribute values spread by kind,
  * booleans as JSON booleans), so a read is one JSON.parse, one compiled check and a copy into objects. Subquery
  * results are wrapped in json() so they nest as JSON, not as strings.
@@ -102,6 +105,7 @@ export function memberPayloadSql(key = '?'): string {
     "json(CASE d.on_request WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)",
   ]);
   const f = arrayOf(columns('f', DV_COLS));
+  const r = arrayOf(columns('r', REFERENCE_COLS));
   return (
     'SELECT json_group_array(json(m)) AS payload FROM (SELECT json_array(' +
     `${q}, ${p}, ` +
@@ -111,7 +115,8 @@ export function memberPayloadSql(key = '?'): string {
     'WHERE d.person_id = q.person_id AND d.qualification_id = q.id ORDER BY d.issued_on DESC, d.id LIMIT 1)), ' +
     `json((SELECT json_group_array(${f}) FROM dv_flags f WHERE f.person_id = q.person_id)), ` +
     '(SELECT ip.name_kanji FROM qualifications iq JOIN persons ip ON ip.id = iq.person_id ' +
-    'WHERE iq.id = q.insured_qualification_id)' +
+    'WHERE iq.id = q.insured_qualification_id), ' +
+    `json((SELECT json_group_array(${r}) FROM reference_numbers r WHERE r.person_id = q.person_id))` +
     ') AS m FROM qualifications q JOIN persons p ON p.id = q.person_id WHERE q.member_key = ' +
     key +
     ')'
@@ -197,6 +202,8 @@ function payloadSchema(): TSchema {
     // DV flags (DV_COLS)
     Type.Array(Type.Tuple([text(), text(), literals(DV_FLAGS), text(), optText(), optText()])),
     optText(),
+    // 照会番号 (REFERENCE_COLS)
+    Type.Array(Type.Tuple([text(), text(), text(), optText(), text()])),
   ]);
   return Type.Array(record);
 }
@@ -237,6 +244,7 @@ type Payload = [
   [string, string, string, string, DocumentValidity['kind'], string, string, string | null, boolean] | null,
   [string, string, DvFlagRecord['flag'], string, string | null, string | null][],
   string | null,
+  [string, string, string, string | null, string][],
 ][];
 
 let payloadValidator: Validator | undefined;
@@ -307,7 +315,7 @@ function attributeOf(a: Payload[number][2][number]): QualificationAttribute {
 }
 
 function recordOf(m: Payload[number]): MemberRecord {
-  const [q, p, a, d, f, n] = m;
+  const [q, p, a, d, f, n, r] = m;
   return {
     qualification: {
       id: q[0],
@@ -342,6 +350,13 @@ function recordOf(m: Payload[number]): MemberRecord {
           },
     dvFlags: f.map((x) => ({ id: x[0], personId: x[1], flag: x[2], setOn: x[3], clearedOn: x[4], setBy: x[5] })),
     insuredName: n,
+    referenceNumbers: r.map((x) => ({
+      institutionCode: x[0],
+      referenceNumber: x[1],
+      personId: x[2],
+      qualificationId: x[3],
+      registeredAt: x[4],
+    })),
   };
 }
 

@@ -597,6 +597,15 @@ function toIdempotency(r: Row): IdempotencyRecord {
   };
 }
 
+/** reference_numbers' columns in table order (the member read model's rows keep them in this order). */
+export const REFERENCE_COLS = [
+  'institution_code',
+  'reference_number',
+  'person_id',
+  'qualification_id',
+  'registered_at',
+];
+
 function toReference(r: Row): ReferenceNumberRecord {
   return {
     institutionCode: str(r, 'institution_code'),
@@ -1339,6 +1348,7 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
                 [qualification.insuredQualificationId],
                 (r) => str(r, 'name_kanji'),
               ),
+        referenceNumbers: await many('SELECT * FROM reference_numbers WHERE person_id = ?', [person.id], toReference),
       })),
     );
   }
@@ -2175,7 +2185,8 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         ),
       findByPerson: (code, personId) =>
         one(
-          'SELECT * FROM reference_numbers WHERE person_id = ? AND institution_code = ? ORDER BY registered_at DESC LIMIT 1',
+          'SELECT * FROM reference_numbers WHERE person_id = ? AND institution_code = ? ' +
+            'ORDER BY registered_at DESC, reference_number DESC LIMIT 1',
           [personId, code],
           toReference,
         ),
