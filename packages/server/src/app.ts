@@ -13,7 +13,7 @@ import { ReadModelFiller } from './commands/oqs/readModelFiller.js';
 import type { ServerContext } from './context.js';
 import { Authenticator } from './http/authenticate.js';
 import { handleError } from './http/errors.js';
-import { createMetrics, registerCheckJournalMetrics } from './http/metrics.js';
+import { createMetrics, registerCheckJournalMetrics, registerReadModelReaderMetrics } from './http/metrics.js';
 import { registerRoutes } from './routes/index.js';
 
 /** What the HTTP app needs from the outside; everything with state or time is injected. */
@@ -57,6 +57,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const journal = ctx.store.checkJournal;
   if (journal !== undefined) {
     registerCheckJournalMetrics(metrics.registry, () => journal.status());
+  }
+  const reader = ctx.store.readModelReader;
+  if (reader !== undefined) {
+    registerReadModelReaderMetrics(metrics.registry, () => reader.status());
   }
   const auth = new Authenticator(ctx.store, ctx.clock);
   // Confirmations arriving within 2 ms share one group commit (decision 0161).

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CheckJournalStatus } from '../store/types.js';
+import type { CheckJournalStatus, ReadModelReaderStatus } from '../store/types.js';
 
 /** Prometheus metrics for one app instance (a registry each, so tests can build many apps). */
 export interface AppMetrics {
@@ -26,6 +26,34 @@ export function createMetrics(): AppMetrics {
     registers: [registry],
   });
   return { registry, requests, duration };
+}
+
+/** Gauges of a SQLite file's read-model reader thread (decision 0173). */
+export function registerReadModelReaderMetrics(registry: Registry, status: () => ReadModelReaderStatus): void {
+  new Gauge({
+    name: 'onshi_read_model_reader_running',
+    help: 'Whether the read-model reader thread runs (1) or read-model reads use the app connection (0)',
+    registers: [registry],
+    collect() {
+      this.set(status().running ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'onshi_read_model_reader_reads',
+    help: 'Read-model rows this process read on the reader thread',
+    registers: [registry],
+    collect() {
+      this.set(status().reads);
+    },
+  });
+  new Gauge({
+    name: 'onshi_read_model_reader_batches',
+    help: 'Messages this process sent to the read-model reader thread (reads of one event-loop turn each)',
+    registers: [registry],
+    collect() {
+      this.set(status().batches);
+    },
+  });
 }
 
 /**

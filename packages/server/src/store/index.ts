@@ -4,7 +4,8 @@
  */
 import { openPostgres } from './postgres/database.js';
 import { CheckJournal } from './sqlite/checkJournal.js';
-import { isSqliteFile, openSqlite } from './sqlite/database.js';
+import { isSqliteFile, MMAP_BYTES, openSqlite } from './sqlite/database.js';
+import { ReadModelReader } from './sqlite/readModelReader.js';
 import { migrate } from './migrate.js';
 import type { SqlDatabase } from './sql/database.js';
 import { sqlStore } from './sql/sqlStore.js';
@@ -25,9 +26,15 @@ export async function createStore(config: StoreConfig, options: StoreOptions): P
         ? new CheckJournal(config.path, db, options.checkJournal ?? {})
         : undefined;
     await checkJournal?.settle();
+    // Its read models are read on a thread of their own once the process reads them often (decision 0173).
+    const readModelReader =
+      config.kind === 'sqlite' && isSqliteFile(config.path)
+        ? new ReadModelReader(config.path, MMAP_BYTES, options.readModelReader ?? {})
+        : undefined;
     return sqlStore(db, {
       individualNumberKey: options.individualNumberKey,
       ...(checkJournal !== undefined ? { checkJournal } : {}),
+      ...(readModelReader !== undefined ? { readModelReader } : {}),
     });
   } catch (error) {
     await db.close();

@@ -1182,6 +1182,8 @@ export interface Store extends StoreRepositories {
    * entries off the app's connection. Absent elsewhere: those go through the audit log's group commit.
    */
   readonly checkJournal?: CheckJournalPort;
+  /** SQLite files only: the read-model reader thread's counts (decision 0173), for metrics and tests. */
+  readonly readModelReader?: { status(): ReadModelReaderStatus };
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * A transaction for loading many rows into empty or small tables (the seed): all or nothing like `transaction`,
@@ -1211,6 +1213,27 @@ export interface StoreOptions {
   poolSize?: number;
   /** Tuning of a SQLite file's check journal (tests start it at once). */
   checkJournal?: CheckJournalOptions;
+  /** Tuning of a SQLite file's read-model reader thread (decision 0173; tests start it at once). */
+  readModelReader?: ReadModelReaderOptions;
+}
+
+/** What a read-model reader thread has done (decision 0173). */
+export interface ReadModelReaderStatus {
+  /** Whether the thread runs (before it starts, and after a failure, reads go to the app's connection). */
+  running: boolean;
+  /** Messages sent to the thread, and the reads they carried. */
+  batches: number;
+  reads: number;
+}
+
+/** Tuning of a SQLite file's read-model reader thread (decision 0173; tests start it at once). */
+export interface ReadModelReaderOptions {
+  /** Reads made on the app's own connection before the thread starts. */
+  startAfter?: number;
+  /** mmap_size of the thread's connection (bytes); the app's connection's by default. */
+  mmapBytes?: number;
+  /** Called once with why the thread stopped (a message without personal data); later reads go to the caller. */
+  onProblem?: (message: string) => void;
 }
 
 /** Tuning of a SQLite file's check journal (decision 0168; tests start it at once). */

@@ -70,6 +70,7 @@ import {
   type CheckJournalPort,
   type StoreRepositories,
 } from '../types.js';
+import type { ReadModelName, ReadModelReaderPort } from '../sqlite/readModelReader.js';
 import { CARD_SNAPSHOT_SQL, cardFillRange, decodeCardPayload, refreshCardSql } from './cardReadModel.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './database.js';
 import {
@@ -1047,6 +1048,8 @@ export interface SqlStoreOptions {
   individualNumberKey: Buffer | string;
   /** A SQLite file's check journal (decision 0168); closed with the store. */
   checkJournal?: CheckJournalPort & { close(): Promise<void> };
+  /** A SQLite file's read-model reader thread (decision 0173); closed with the store. */
+  readModelReader?: ReadModelReaderPort;
 }
 
 /** Builds the Store over an opened, migrated database. */
@@ -1310,12 +1313,26 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     'WHERE x.person_id = l.person_id AND x.registered_on <= ? AND (x.unregistered_on IS NULL OR x.unregistered_on > ?) ' +
     'ORDER BY x.registered_on DESC LIMIT 1)';
 
+  /**
+   * A read model's stored row (SQLite): outside a transaction from the reader thread when it runs (decision 0173),
+   * otherwise — or when the thread cannot answer — on this store's connection; null when there is none.
+   */
+  async function readModelRow(name: ReadModelName, key: string): Promise<string | null> {
+    const viaThread = current.getStore() === undefined ? options.readModelReader?.read(name, key) : undefined;
+    const payload = viaThread === undefined ? undefined : await viaThread;
+    if (payload !== undefined) {
+      return payload;
+    }
+    const stored = await ex().get(name === 'member' ? MEMBER_SNAPSHOT_SQL : CARD_SNAPSHOT_SQL, [key]);
+    return stored === undefined ? null : str(stored, 'payload');
+  }
+
   /** A stored member key's records (`memberRecordsByKey`): the read model on SQLite, the tables elsewhere. */
   async function memberRecordsOfKey(key: string): Promise<MemberRecord[]> {
     if (db.dialect === 'sqlite') {
-      const stored = await ex().get(MEMBER_SNAPSHOT_SQL, [key]);
-      if (stored !== undefined) {
-        return decodeMemberPayload(str(stored, 'payload'));
+      const read = await readModelRow('member', key);
+      if (read !== null) {
+        return decodeMemberPayload(read);
       }
       payloadSql ??= memberPayloadSql();
       const built = await ex().get(payloadSql, [key]);
@@ -1817,9 +1834,9 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
         if (db.dialect === 'sqlite' && first !== undefined) {
           // The card read model first (decision 0171). Only the first form can answer alone: a later form's row
           // must not win over an earlier form that is linked but has no row yet, so anything else reads the tables.
-          const stored = await ex().get(CARD_SNAPSHOT_SQL, [first]);
-          if (stored !== undefined) {
-            return decodeCardPayload(str(stored, 'payload'), date);
+          const read = await readModelRow('card', first);
+          if (read !== null) {
+            return decodeCardPayload(read, date);
           }
         }
         const rows = await ex().all(`${CARD_PATH_SELECT} WHERE l.serial IN (${serials.map(() => '?').join(', ')})`, [
@@ -2339,10 +2356,12 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
       return db.bulkTransaction(BULK_TABLES, (tx) => within(tx, () => fn(repositories)), options);
     },
     ...(options.checkJournal !== undefined ? { checkJournal: options.checkJournal } : {}),
+    ...(options.readModelReader !== undefined ? { readModelReader: options.readModelReader } : {}),
     async close() {
       closed = true;
       clearTimeout(refreshTimer);
       try {
+        await options.readModelReader?.close();
         await options.checkJournal?.close();
       } finally {
         await db.close();

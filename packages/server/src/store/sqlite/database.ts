@@ -45,7 +45,7 @@ const CACHE_KIB = 65_536;
  * Memory-mapped reads up to SQLite's compiled-in limit (just under 2 GiB): a confirmation's lookups land on random
  * pages of a database of millions of people, and a mapped page costs no read() call and no copy (decision 0162).
  */
-const MMAP_BYTES = 0x7fff0000;
+export const MMAP_BYTES = 0x7fff0000;
 /** Write commits before a file database starts its background checkpointer (tests and small jobs never do). */
 const CHECKPOINTER_AFTER_WRITES = 200;
 /** How often the checkpointer copies committed WAL frames into the database (ms). */
