@@ -136,10 +136,24 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 db.exec(workerData.tables);
-const insert = db.prepare(workerData.insertSql);
+// Multi-row INSERTs of 32, 16 … 1 rows (one statement each, prepared once): a group's rows go in a few statements
+// instead of one each, in order, so their ids keep the order the checks came in.
+const one = '(' + new Array(workerData.width).fill('?').join(', ') + ')';
+const inserts = new Map();
+function insertOf(n) {
+  let statement = inserts.get(n);
+  if (statement === undefined) {
+    statement = db.prepare(workerData.insertPrefix + new Array(n).fill(one).join(', '));
+    inserts.set(n, statement);
+  }
+  return statement;
+}
 const append = db.transaction((rows) => {
-  for (const row of rows) {
-    insert.run(row);
+  for (let i = 0; i < rows.length; ) {
+    const left = rows.length - i;
+    const n = left >= 32 ? 32 : left >= 16 ? 16 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+    insertOf(n).run(rows.slice(i, i + n).flat());
+    i += n;
   }
 });
 parentPort.on('message', (m) => {
@@ -406,7 +420,8 @@ export class CheckJournal implements CheckJournalPort {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         path: checkJournalPath(this.dbPath),
         tables: JOURNAL_TABLES,
-        insertSql: INSERT_CHECK,
+        insertPrefix: `INSERT INTO journal_checks (${JOURNAL_COLS.join(', ')}) VALUES `,
+        width: JOURNAL_COLS.length,
       },
     });
     worker.unref();
