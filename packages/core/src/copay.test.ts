@@ -9,7 +9,7 @@ import {
   preschoolUntil,
   roundWindowPayment,
 } from './copay.js';
-import { addDays, formatIsoDate, daysInMonth } from './dates.js';
+import { addDays, dayReachingAge, formatIsoDate, daysInMonth } from './dates.js';
 
 const rate = (birthDate: string, serviceDate: string, extra: { activeIncome?: boolean } = {}) =>
   copayRate({ birthDate, serviceDate, scheme: 'employee', ...extra }).rate;
@@ -25,6 +25,15 @@ describe('未就学 2割 until the first 31 March after 6歳に達する日 (rul
     expect(rate('2019-04-02', '2025-04-10')).toBe(0.2);
     expect(rate('2019-04-02', '2026-03-31')).toBe(0.2);
     expect(rate('2019-04-02', '2026-04-01')).toBe(0.3);
+  });
+  it('is the first 31 March on or after 6歳に達する日, for every birthday of a leap year and the years around it', () => {
+    for (let date = '2019-01-01'; date <= '2021-12-31'; date = addDays(date, 1)) {
+      const reaching = dayReachingAge(date, 6);
+      const sameYear = `${reaching.slice(0, 4)}-03-31`;
+      const expected = reaching <= sameYear ? sameYear : `${String(Number(reaching.slice(0, 4)) + 1)}-03-31`;
+      expect(preschoolUntil(date)).toBe(expected);
+    }
+    expect(() => preschoolUntil('2019-02-30')).toThrow(RangeError);
   });
   it('names the rule in the verdict', () => {
     const r = copayRate({ birthDate: '2019-04-02', serviceDate: '2025-04-10', scheme: 'national' });

@@ -84,10 +84,12 @@ function checkBirthAndDate(birthDate: string, date: string): void {
  * child born on 1 April leaves it a year earlier than one born on 2 April (rules.md §2, test cases 12–13).
  */
 export function preschoolUntil(birthDate: string): string {
-  const reaching = dayReachingAge(birthDate, 6);
-  const year = parseIsoDate(reaching).year;
-  const march31 = `${String(year).padStart(4, '0')}-03-31`;
-  return compareDates(reaching, march31) <= 0 ? march31 : `${String(year + 1).padStart(4, '0')}-03-31`;
+  // 6歳に達する日 falls on or before 31 March of the 6th year exactly when the birthday is 1 January – 1 April (a
+  // 29 February birthday reaches 6 on 28 or 29 February): a closed form of the definition, which every confirmation
+  // evaluates (the test compares the two for every day of 2019–2021).
+  const { year, month, day } = parseIsoDate(birthDate);
+  const until = month < 4 || (month === 4 && day === 1) ? year + 6 : year + 7;
+  return `${String(until).padStart(4, '0')}-03-31`;
 }
 
 /**
