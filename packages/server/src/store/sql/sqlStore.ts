@@ -1516,14 +1516,9 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
           (await ex().all('SELECT DISTINCT member_key FROM qualifications WHERE person_id = ?', [personId])).map((r) =>
             str(r, 'member_key'),
           );
-        const records: MemberRecord[] = [];
-        for (const key of keys) {
-          for (const record of await memberRecordsOfKey(key)) {
-            if (record.person.id === personId) {
-              records.push(record);
-            }
-          }
-        }
+        // Every key at once: outside a transaction the reads go to the reader thread together (decision 0173).
+        const perKey = await Promise.all(keys.map((key) => memberRecordsOfKey(key)));
+        const records = perKey.flat().filter((record) => record.person.id === personId);
         // Newest acquisition first, then by id: the order of currentForPerson and findByPerson.
         return records.sort((a, b) =>
           a.qualification.acquiredOn === b.qualification.acquiredOn
