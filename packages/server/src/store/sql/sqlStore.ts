@@ -70,7 +70,7 @@ import {
   type CheckJournalPort,
   type StoreRepositories,
 } from '../types.js';
-import type { ReadModelName, ReadModelReaderPort } from '../sqlite/readModelReader.js';
+import type { ReadModelReaderPort } from '../sqlite/readModelReader.js';
 import { CARD_SNAPSHOT_SQL, cardFillRange, decodeCardPayload, refreshCardSql } from './cardReadModel.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './database.js';
 import {
@@ -1313,24 +1313,30 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
     'WHERE x.person_id = l.person_id AND x.registered_on <= ? AND (x.unregistered_on IS NULL OR x.unregistered_on > ?) ' +
     'ORDER BY x.registered_on DESC LIMIT 1)';
 
-  /**
-   * A read model's stored row (SQLite): outside a transaction from the reader thread when it runs (decision 0173),
-   * otherwise — or when the thread cannot answer — on this store's connection; null when there is none.
-   */
-  async function readModelRow(name: ReadModelName, key: string): Promise<string | null> {
-    const viaThread = current.getStore() === undefined ? options.readModelReader?.read(name, key) : undefined;
-    const payload = viaThread === undefined ? undefined : await viaThread;
-    if (payload !== undefined) {
-      return payload;
-    }
+  /** A read model's stored row on this store's connection (SQLite); null when there is none. */
+  async function readModelRow(name: 'member' | 'card', key: string): Promise<string | null> {
     const stored = await ex().get(name === 'member' ? MEMBER_SNAPSHOT_SQL : CARD_SNAPSHOT_SQL, [key]);
     return stored === undefined ? null : str(stored, 'payload');
   }
 
-  /** A stored member key's records (`memberRecordsByKey`): the read model on SQLite, the tables elsewhere. */
-  async function memberRecordsOfKey(key: string): Promise<MemberRecord[]> {
+  /**
+   * A member key's row, `threaded`: outside a transaction from the reader thread when it runs (decision 0173: the
+   * confirmation by number, bound by the event loop), otherwise — or when the thread cannot answer — as
+   * `readModelRow`.
+   */
+  async function memberRow(key: string, threaded: boolean): Promise<string | null> {
+    const viaThread = threaded && current.getStore() === undefined ? options.readModelReader?.read(key) : undefined;
+    const payload = viaThread === undefined ? undefined : await viaThread;
+    return payload !== undefined ? payload : readModelRow('member', key);
+  }
+
+  /**
+   * A stored member key's records (`memberRecordsByKey`): the read model on SQLite (on the reader thread when
+   * `threaded`), the tables elsewhere.
+   */
+  async function memberRecordsOfKey(key: string, threaded: boolean): Promise<MemberRecord[]> {
     if (db.dialect === 'sqlite') {
-      const read = await readModelRow('member', key);
+      const read = await memberRow(key, threaded);
       if (read !== null) {
         return decodeMemberPayload(read);
       }
@@ -1509,15 +1515,16 @@ export function sqlStore(db: SqlDatabase, options: SqlStoreOptions): Store {
             : await ex().all(MEMBERS_SELECT, [memberKey(k)]);
         return rows.map((r) => ({ qualification: toQualification(r), person: toPerson(withoutPrefix(r, 'p_')) }));
       },
-      memberRecordsByKey: (k) => memberRecordsOfKey(memberKey(k)),
+      memberRecordsByKey: (k) => memberRecordsOfKey(memberKey(k), true),
       async memberRecordsOfPerson(personId, memberKeys) {
         const keys =
           memberKeys ??
           (await ex().all('SELECT DISTINCT member_key FROM qualifications WHERE person_id = ?', [personId])).map((r) =>
             str(r, 'member_key'),
           );
-        // Every key at once: outside a transaction the reads go to the reader thread together (decision 0173).
-        const perKey = await Promise.all(keys.map((key) => memberRecordsOfKey(key)));
+        // Every key at once. A card check reads these on its own connection: the reader thread measured slower for
+        // card checks, which wait on the verifier and the journal more than on the event loop (decision 0173).
+        const perKey = await Promise.all(keys.map((key) => memberRecordsOfKey(key, false)));
         const records = perKey.flat().filter((record) => record.person.id === personId);
         // Newest acquisition first, then by id: the order of currentForPerson and findByPerson.
         return records.sort((a, b) =>

@@ -1,8 +1,8 @@
 /**
- * Reads of the read models on a thread of their own (decision 0173). Under the bench's load a confirmation's
- * primary-key read of its member row cost the event loop 12 µs (4 µs in a quiet loop: the rest of a request evicts
- * SQLite's pages from the core's caches), and the event loop was the bottleneck while a quarter of the machine was
- * idle. Here the reads that arrive in one turn of the event loop go to a reader thread in one message and come back
+ * Reads of the member read model on a thread of their own (decision 0173). Under the bench's load a confirmation by
+ * number's primary-key read of its member row cost the event loop 12 µs (4 µs in a quiet loop: the rest of a request
+ * evicts SQLite's pages from the core's caches), and the event loop was the bottleneck while a quarter of the machine
+ * was idle. Here the reads that arrive in one turn of the event loop go to a reader thread in one message and come back
  * in one, read in one read transaction of the thread's own read-only connection: a snapshot taken after every
  * commit that came before the reads were asked, so a reader sees what was written before it asked.
  *
@@ -13,12 +13,8 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { CARD_SNAPSHOT_SQL } from '../sql/cardReadModel.js';
 import { MEMBER_SNAPSHOT_SQL } from '../sql/memberReadModel.js';
 import type { ReadModelReaderOptions, ReadModelReaderStatus } from '../types.js';
-
-/** The read models the thread reads: a member key's row, a certificate serial's row. */
-export type ReadModelName = 'member' | 'card';
 
 /** Reads per message at most (a burst is split, so no message grows without bound). */
 const MAX_BATCH = 256;
@@ -36,10 +32,9 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
 db.pragma('mmap_size = ' + String(workerData.mmapBytes));
 db.pragma('busy_timeout = 5000');
-const statements = {};
-for (const [name, sql] of Object.entries(workerData.statements)) statements[name] = db.prepare(sql).pluck();
-const readAll = db.transaction((reads) => reads.map(([name, key]) => {
-  const value = statements[name].get(key);
+const member = db.prepare(workerData.memberSql).pluck();
+const readAll = db.transaction((keys) => keys.map((key) => {
+  const value = member.get(key);
   return typeof value === 'string' ? value : null;
 }));
 parentPort.on('message', (m) => {
@@ -52,7 +47,6 @@ parentPort.on('message', (m) => {
 `;
 
 interface Pending {
-  name: ReadModelName;
   key: string;
   /** The row's payload, null when there is none, undefined when the caller must read it itself. */
   resolve: (payload: string | null | undefined) => void;
@@ -61,10 +55,10 @@ interface Pending {
 /** What the store asks of the reader. */
 export interface ReadModelReaderPort {
   /**
-   * A read model's row (its payload, or null when it has none), read on the thread; undefined when the thread is
-   * not running, and then the caller reads on its own connection.
+   * A member key's row of the member read model (its payload, or null when it has none), read on the thread;
+   * undefined when the thread is not running, and then the caller reads on its own connection.
    */
-  read(name: ReadModelName, key: string): Promise<string | null | undefined> | undefined;
+  read(key: string): Promise<string | null | undefined> | undefined;
   status(): ReadModelReaderStatus;
   close(): Promise<void>;
 }
@@ -90,7 +84,7 @@ export class ReadModelReader implements ReadModelReaderPort {
     this.startAfter = options.startAfter ?? START_AFTER;
   }
 
-  read(name: ReadModelName, key: string): Promise<string | null | undefined> | undefined {
+  read(key: string): Promise<string | null | undefined> | undefined {
     if (this.failed || this.closed) {
       return undefined;
     }
@@ -101,7 +95,7 @@ export class ReadModelReader implements ReadModelReaderPort {
       }
     }
     return new Promise((resolve) => {
-      this.queue.push({ name, key, resolve });
+      this.queue.push({ key, resolve });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
@@ -143,7 +137,7 @@ export class ReadModelReader implements ReadModelReaderPort {
       this.counts.batches += 1;
       this.counts.reads += batch.length;
       worker.ref();
-      worker.postMessage({ batch: id, reads: batch.map((p) => [p.name, p.key]) });
+      worker.postMessage({ batch: id, reads: batch.map((p) => p.key) });
     }
   }
 
@@ -158,7 +152,7 @@ export class ReadModelReader implements ReadModelReaderPort {
           path: this.dbPath,
           driver: createRequire(import.meta.url).resolve('better-sqlite3'),
           mmapBytes: this.options.mmapBytes ?? this.mmapBytes,
-          statements: { member: MEMBER_SNAPSHOT_SQL, card: CARD_SNAPSHOT_SQL },
+          memberSql: MEMBER_SNAPSHOT_SQL,
         },
       });
       worker.on('message', (message: unknown) => {
