@@ -3,7 +3,18 @@
  * every rule takes the date it is asked about.
  */
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The number written by the ASCII digits s[from, to), or -1 when one is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i += 1) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) {
+      return -1;
+    }
+    n = n * 10 + d;
+  }
+  return n;
+}
 
 /** A civil date split into numbers (month 1–12). */
 export interface CivilDate {
@@ -14,12 +25,14 @@ export interface CivilDate {
 
 /** True when `s` is a real calendar date in 'YYYY-MM-DD' form (2025-02-29 is not). */
 export function isIsoDate(s: string): boolean {
-  const m = ISO_DATE.exec(s);
-  if (!m) {
+  // Character by character (no RegExp match array): every rule on every confirmation parses dates.
+  if (typeof s !== 'string' || s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) {
     return false;
   }
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 7);
+  const day = digits(s, 8, 10);
+  return year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 /** Parses 'YYYY-MM-DD'; throws a RangeError on anything else, so bad input never becomes a wrong date. */
@@ -27,7 +40,7 @@ export function parseIsoDate(s: string): CivilDate {
   if (!isIsoDate(s)) {
     throw new RangeError(`not an ISO date (YYYY-MM-DD): ${JSON.stringify(s)}`);
   }
-  return { year: Number(s.slice(0, 4)), month: Number(s.slice(5, 7)), day: Number(s.slice(8, 10)) };
+  return { year: digits(s, 0, 4), month: digits(s, 5, 7), day: digits(s, 8, 10) };
 }
 
 /** Formats a civil date as 'YYYY-MM-DD'. */
@@ -35,9 +48,12 @@ export function formatIsoDate(d: CivilDate): string {
   return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }
 
-/** Days in a month of the Gregorian calendar. */
+/** Days in a month of the (proleptic) Gregorian calendar. */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) {
+    return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function toUtc(s: string): number {
