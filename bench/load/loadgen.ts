@@ -17,6 +17,11 @@ export interface LoadConfig {
   headers: Record<string, string>;
   /** Request bodies, used in order; with `singleUse` each body is sent once (card challenges). */
   bodies: string[];
+  /**
+   * Instead of `bodies`: a file with one body per line (bodies are JSON texts, which hold no raw newline), so a pool
+   * of tens of thousands of pre-signed card bodies never sits in the server process's heap.
+   */
+  bodiesFile?: string;
   singleUse: boolean;
   mode: 'closed' | 'open';
   concurrency: number;
@@ -45,6 +50,11 @@ export interface LoadResult {
 }
 
 const config = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as LoadConfig;
+if (config.bodiesFile !== undefined) {
+  config.bodies = readFileSync(config.bodiesFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0);
+}
 const target = new URL(config.url);
 const agent = new Agent({ keepAlive: true, maxSockets: Math.max(config.concurrency, 1) });
 let next = 0;
