@@ -355,7 +355,6 @@ export async function run(ctx: BenchContext): Promise<void> {
       },
       ctx.workDir,
     );
-    rmSync(closedPool.bodiesFile, { force: true });
     if (byCard.requests >= closedPool.count) {
       console.log('# oqs: the card pool ran out before the time was up; confirm_by_card_rps is a lower bound');
     }
@@ -377,7 +376,6 @@ export async function run(ctx: BenchContext): Promise<void> {
       },
       ctx.workDir,
     );
-    rmSync(openPool.bodiesFile, { force: true });
     ctx.record('confirm_by_card_p99_ms_at_1000rps', Math.round(byCardOpen.p99Ms * 10) / 10);
     console.log(
       `# oqs: signing ${closedPool.msPerSignature.toFixed(2)} ms/challenge; card open loop ${String(openSeconds)} s; ` +

@@ -899,19 +899,15 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         // The person's member keys change with every qualification added to them.
         await member('p1');
         await check();
-        await store.qualifications.insert({
-          personId: 'p1',
-          insurerNumber: '06130011',
-          symbol: 'A',
-          number: '9',
-          branch: '00',
-          relationship: 'insured',
-          insuredQualificationId: null,
-          acquiredOn: '2025-01-01',
-          lostOn: null,
-          lossReason: null,
-          cardClassification: '01',
-        });
+        await store.qualifications.insert(
+          sampleQualification('p1', {
+            insurerNumber: '06130011',
+            symbol: 'A',
+            number: '9',
+            branch: '00',
+            acquiredOn: '2025-01-01',
+          }),
+        );
         await check();
         expect(await store.qualifications.memberRecordsOfPerson('p1', await keysOf('p1'))).toEqual(
           await store.qualifications.memberRecordsOfPerson('p1'),
@@ -1595,19 +1591,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
         await expect(
           store.transaction(async (tx) => {
             await tx.persons.insert(person('p1'));
-            await tx.qualifications.insert({
-              personId: 'p1',
-              insurerNumber: '01130012',
-              symbol: '1',
-              number: '2',
-              branch: null,
-              relationship: 'insured',
-              insuredQualificationId: null,
-              acquiredOn: '2020-04-01',
-              lostOn: null,
-              lossReason: null,
-              cardClassification: '01',
-            });
+            await tx.qualifications.insert(sampleQualification('p1', { symbol: '1', number: '2', branch: null }));
             throw new Error('validation failed after two writes');
           }),
         ).rejects.toThrow('validation failed');
@@ -1759,20 +1743,7 @@ export function registerStoreContract(label: string, fresh: () => Promise<StoreU
           { personId: id, individualNumber: String(200_000_000_000 + n), linkedOn: '2024-12-02', linkedBy: null },
         ],
         qualifications: [
-          {
-            id: `${id}q1`,
-            personId: id,
-            insurerNumber: '01130012',
-            symbol: '8000',
-            number: String(n),
-            branch: '00',
-            relationship: 'insured',
-            insuredQualificationId: null,
-            acquiredOn: '2020-04-01',
-            lostOn: null,
-            lossReason: null,
-            cardClassification: '01',
-          },
+          { ...sampleQualification(id, { symbol: '8000', number: String(n), branch: '00' }), id: `${id}q1` },
         ],
         attributes: [
           {

@@ -1230,8 +1230,6 @@ export interface ReadModelReaderStatus {
 export interface ReadModelReaderOptions {
   /** Reads made on the app's own connection before the thread starts. */
   startAfter?: number;
-  /** mmap_size of the thread's connection (bytes); the app's connection's by default. */
-  mmapBytes?: number;
   /** Called once with why the thread stopped (a message without personal data); later reads go to the caller. */
   onProblem?: (message: string) => void;
 }

@@ -10,6 +10,7 @@ import { verifyCertificate } from '../../authority/index.js';
 import { type TestServer, createTestServer } from '../../testing/harness.js';
 import { cardTrustOf } from '../oqs/cardTrust.js';
 import { type DemoWallet, issueDemoWallet } from './demoWallet.js';
+import { sampleQualification } from '../../store/store.contract.js';
 
 const PEOPLE: [string, string][] = [
   ['w1', '1985-07-01'],
@@ -46,20 +47,9 @@ describe('issueDemoWallet', () => {
         postalCode: '100-0001',
         prefecture: '13',
       });
-      await store.qualifications.insert({
-        id: `q${String(index)}`,
-        personId: id,
-        insurerNumber: '01130012',
-        symbol: '1',
-        number: String(index + 1),
-        branch: '00',
-        relationship: 'insured',
-        insuredQualificationId: null,
-        acquiredOn: '2020-04-01',
-        lostOn: null,
-        lossReason: null,
-        cardClassification: '01',
-      });
+      await store.qualifications.insert(
+        sampleQualification(id, { id: `q${String(index)}`, symbol: '1', number: String(index + 1), branch: '00' }),
+      );
     }
     await store.dvFlags.set({ personId: 'w7', flag: 'selfInfoBlocked', setOn: '2025-01-01', setBy: '01130012' });
     await store.cards.insert({

@@ -54,7 +54,15 @@ const JOURNAL_TABLES = `
 CREATE TABLE IF NOT EXISTS journal_meta (journal_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS journal_checks (id INTEGER PRIMARY KEY AUTOINCREMENT, ${JOURNAL_COLS.join(', ')});`;
 
-const INSERT_CHECK = `INSERT INTO journal_checks (${JOURNAL_COLS.join(', ')}) VALUES ${valuesPlaceholders(1, JOURNAL_COLS.length)}`;
+/** Appends `rows` journal rows in one statement. */
+function insertChecksSql(rows: number): string {
+  return `INSERT INTO journal_checks (${JOURNAL_COLS.join(', ')}) VALUES ${valuesPlaceholders(rows, JOURNAL_COLS.length)}`;
+}
+
+const INSERT_CHECK = insertChecksSql(1);
+
+/** The statement sizes the append thread writes a group in, largest first. */
+const APPEND_SIZES = [32, 16, 8, 4, 2, 1];
 
 /** A journal file's connection and identity (a new file is a new journal: how far it moved starts again). */
 export interface JournalFile {
@@ -136,24 +144,14 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 db.exec(workerData.tables);
-// Multi-row INSERTs of 32, 16 … 1 rows (one statement each, prepared once): a group's rows go in a few statements
+// Multi-row INSERTs of the sizes given, largest first (32, 16 … 1 rows): a group's rows go in a few statements
 // instead of one each, in order, so their ids keep the order the checks came in.
-const one = '(' + new Array(workerData.width).fill('?').join(', ') + ')';
-const inserts = new Map();
-function insertOf(n) {
-  let statement = inserts.get(n);
-  if (statement === undefined) {
-    statement = db.prepare(workerData.insertPrefix + new Array(n).fill(one).join(', '));
-    inserts.set(n, statement);
-  }
-  return statement;
-}
+const inserts = workerData.inserts.map(([size, sql]) => [size, db.prepare(sql)]);
 const append = db.transaction((rows) => {
   for (let i = 0; i < rows.length; ) {
-    const left = rows.length - i;
-    const n = left >= 32 ? 32 : left >= 16 ? 16 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
-    insertOf(n).run(rows.slice(i, i + n).flat());
-    i += n;
+    const [size, insert] = inserts.find(([size]) => size <= rows.length - i);
+    insert.run(rows.slice(i, i + size).flat());
+    i += size;
   }
 });
 parentPort.on('message', (m) => {
@@ -420,8 +418,7 @@ export class CheckJournal implements CheckJournalPort {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         path: checkJournalPath(this.dbPath),
         tables: JOURNAL_TABLES,
-        insertPrefix: `INSERT INTO journal_checks (${JOURNAL_COLS.join(', ')}) VALUES `,
-        width: JOURNAL_COLS.length,
+        inserts: APPEND_SIZES.map((size) => [size, insertChecksSql(size)]),
       },
     });
     worker.unref();

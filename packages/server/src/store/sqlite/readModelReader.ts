@@ -151,7 +151,7 @@ export class ReadModelReader implements ReadModelReaderPort {
         workerData: {
           path: this.dbPath,
           driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-          mmapBytes: this.options.mmapBytes ?? this.mmapBytes,
+          mmapBytes: this.mmapBytes,
           memberSql: MEMBER_SNAPSHOT_SQL,
         },
       });
