@@ -33,7 +33,25 @@ export class FixedClock implements Clock {
   }
 }
 
-/** The civil date in Japan (Asia/Tokyo, UTC+9, no daylight saving) of an instant, as 'YYYY-MM-DD'. */
+const JST_OFFSET_MS = 9 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The Japan day `tokyoDate` answered last, as the UTC instants [start, end) it covers. */
+let lastDay = { start: Number.NaN, end: Number.NaN, date: '' };
+
+/**
+ * The civil date in Japan (Asia/Tokyo, UTC+9, no daylight saving) of an instant, as 'YYYY-MM-DD'. Every confirmation
+ * asks it several times about the same day, so the last day's bounds are kept: a hit is two comparisons instead of
+ * a Date and its ISO text.
+ */
 export function tokyoDate(at: Date): string {
-  return new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+  const t = at.getTime();
+  if (t >= lastDay.start && t < lastDay.end) {
+    return lastDay.date;
+  }
+  const shifted = t + JST_OFFSET_MS;
+  const date = new Date(shifted).toISOString().slice(0, 10);
+  const start = Math.floor(shifted / DAY_MS) * DAY_MS - JST_OFFSET_MS;
+  lastDay = { start, end: start + DAY_MS, date };
+  return date;
 }

@@ -108,10 +108,19 @@ export function fromWireDate(wire: string): string {
   return `${wire.slice(0, 4)}-${wire.slice(4, 6)}-${wire.slice(6, 8)}`;
 }
 
+/** The second `toWireDateTime` answered last: a confirmation writes the same second three times or more. */
+let lastWireSecond = { second: Number.NaN, wire: '' };
+
 /** An instant as yyyyMMddHHmmss in Japan time (UTC+9, no daylight saving), as ProcessExecutionTime carries it. */
 export function toWireDateTime(at: Date): string {
+  const second = Math.floor(at.getTime() / 1000);
+  if (second === lastWireSecond.second) {
+    return lastWireSecond.wire;
+  }
   const s = new Date(at.getTime() + 9 * 3_600_000).toISOString();
-  return s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
+  const wire = s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
+  lastWireSecond = { second, wire };
+  return wire;
 }
 
 /** yyyyMMddHHmmss in Japan time → the instant. */

@@ -83,6 +83,11 @@ export function registerCheckJournalMetrics(registry: Registry, status: () => Ch
   );
   gauge('onshi_check_journal_moved', 'Checks this process moved from the journal into the tables', (s) => s.moved);
   gauge(
+    'onshi_check_journal_groups',
+    'Groups of checks handed to the journal thread (checks journaled per group: the load each commit carries)',
+    (s) => s.groups,
+  );
+  gauge(
     'onshi_check_journal_move_failures',
     'Journal moves that failed (other than a busy database)',
     (s) => s.moveFailures,

@@ -529,6 +529,8 @@ export interface CheckJournalStatus {
   moved: number;
   /** Moves that failed for another reason than a busy database. */
   moveFailures: number;
+  /** Groups handed to the append thread (journaled ÷ groups: the checks one commit carries). */
+  groups: number;
 }
 
 /** A stored idempotent response. */
@@ -1238,7 +1240,10 @@ export interface ReadModelReaderOptions {
 export interface CheckJournalOptions {
   /** Checks recorded the other way before the threads start (a server starts them when ready; tests and jobs never). */
   startAfter?: number;
-  /** How long the first check of a group waits for others before the group goes to the thread (ms). */
+  /**
+   * How long a check that finds the thread idle waits for others before its group goes (ms, default 1); while the
+   * thread commits a group, the next goes when it is answered.
+   */
   windowMs?: number;
   /** How often the thread moves the journal into the database (ms). */
   moveIntervalMs?: number;

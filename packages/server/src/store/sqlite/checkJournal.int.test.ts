@@ -153,7 +153,39 @@ describe('the check journal of a SQLite file: checks durable beside the database
     const [usage] = await store.stats.sumUsage({ fromMonth: '2026-11', toMonth: '2026-11', groupBy: [] });
     expect(usage?.numberChecks).toBe(150);
     // What /metrics shows: 150 journaled, 150 moved, none waiting.
-    expect(journal.status()).toEqual({ running: true, pending: 0, journaled: 150, moved: 150, moveFailures: 0 });
+    expect(journal.status()).toMatchObject({ running: true, pending: 0, journaled: 150, moved: 150, moveFailures: 0 });
+  });
+
+  it('checks that come while the thread commits a group gather and go as one group when it answers, without a fixed window', async () => {
+    await running(store);
+    const journal = store.checkJournal;
+    if (journal === undefined) {
+      throw new Error('a SQLite file has a check journal');
+    }
+    // Another connection holds the journal file's write lock: the thread's commit of the first group waits for it.
+    const blocker = new Database(checkJournalPath(path));
+    blocker.exec('BEGIN IMMEDIATE');
+    const first = journalCheck(journal, check(0));
+    for (let i = 0; i < 100 && journal.status().groups < 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(journal.status().groups).toBe(1);
+    // Ten checks, 3 ms apart (longer than any window): none goes while the first group is in the thread's hands.
+    const later: Promise<void>[] = [];
+    for (let i = 1; i <= 10; i++) {
+      later.push(journalCheck(journal, check(i)));
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    expect(journal.status()).toMatchObject({ groups: 1, journaled: 0 });
+    blocker.exec('COMMIT');
+    blocker.close();
+    await Promise.all([first, ...later]);
+    expect(journal.status()).toMatchObject({ groups: 2, journaled: 11 });
+    const raw = new Database(checkJournalPath(path), { readonly: true });
+    expect(raw.prepare('SELECT c_id AS id FROM journal_checks ORDER BY id').all()).toEqual(
+      Array.from({ length: 11 }, (_, i) => ({ id: check(i).confirmation.id })),
+    );
+    raw.close();
   });
 
   it('recordCheck goes through the journal once it runs: the row and its audit entry are there for the next reader', async () => {

@@ -261,13 +261,17 @@ interface Waiter {
 /** How long `close` waits for the groups already handed to the thread to be answered (ms). */
 const CLOSE_WAIT_MS = 5_000;
 
-/** Checks per group that go to the thread at once, window or not. */
+/** Checks per group that go to the thread at once, whether or not it still commits the one before. */
 const FULL_GROUP = 64;
 
 /**
- * The app side of the journal: groups checks for a couple of milliseconds, hands each group to the thread and
- * resolves its callers once the thread has committed it to the journal file. Without the thread (not started yet,
- * failed, or a short-lived process) `settle` moves what the file holds on the app's own connection.
+ * The app side of the journal: hands groups of checks to the thread and resolves their callers once the thread has
+ * committed them to the journal file. One group is in the thread's hands at a time: while it commits, the next
+ * gathers and goes the moment the first is answered (or when full); a check that finds the thread idle waits
+ * `windowMs` for company. So groups grow with the load and no check waits for a fixed window behind a busy thread
+ * (measured: by number +8–13 % at 64 requests in flight against a fixed 2 ms window, decision 0168 addendum).
+ * Without the thread (not started yet, failed, or a short-lived process) `settle` moves what the file holds on the
+ * app's own connection.
  */
 export class CheckJournal implements CheckJournalPort {
   /** The thread appending groups to the journal, and the one moving the journal into the tables. */
@@ -275,7 +279,7 @@ export class CheckJournal implements CheckJournalPort {
   private ready = false;
   private failed = false;
   private notes = 0;
-  private readonly counts = { journaled: 0, moved: 0, moveFailures: 0 };
+  private readonly counts = { journaled: 0, moved: 0, moveFailures: 0, groups: 0 };
   private group: JournaledCheck[] = [];
   private groupWaiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -292,7 +296,7 @@ export class CheckJournal implements CheckJournalPort {
   ) {
     this.options = {
       startAfter: options.startAfter ?? 200,
-      windowMs: options.windowMs ?? 2,
+      windowMs: options.windowMs ?? 1,
       moveIntervalMs: options.moveIntervalMs ?? 1_000,
       // A problem message names no person (it comes from SQLite or the thread); without a handler it is a warning.
       onProblem:
@@ -319,7 +323,7 @@ export class CheckJournal implements CheckJournalPort {
       this.groupWaiters.push({ resolve, reject });
       if (this.group.length >= FULL_GROUP) {
         this.send();
-      } else if (this.timer === undefined) {
+      } else if (this.timer === undefined && this.batches.size === 0) {
         this.timer = setTimeout(() => {
           this.send();
         }, this.options.windowMs);
@@ -458,6 +462,7 @@ export class CheckJournal implements CheckJournalPort {
           w.resolve();
         }
         this.batches.delete(message.batch);
+        this.sendGathered();
         return;
       case 'appendFailed': {
         // The thread's transaction rolled back: nothing of the group is in the journal.
@@ -466,6 +471,7 @@ export class CheckJournal implements CheckJournalPort {
           w.reject(error);
         }
         this.batches.delete(message.batch);
+        this.sendGathered();
         return;
       }
       case 'settled': {
@@ -485,6 +491,13 @@ export class CheckJournal implements CheckJournalPort {
         this.counts.moveFailures += 1;
         this.options.onProblem(`the check journal could not move its checks: ${message.message}`);
         return;
+    }
+  }
+
+  /** The thread has answered: what gathered meanwhile goes at once (a check that came alone has its timer). */
+  private sendGathered(): void {
+    if (this.batches.size === 0 && this.group.length > 0) {
+      this.send();
     }
   }
 
@@ -509,6 +522,7 @@ export class CheckJournal implements CheckJournalPort {
     }
     const batch = this.nextId++;
     this.batches.set(batch, waiters);
+    this.counts.groups += 1;
     worker.postMessage({ kind: 'append', batch, rows: checks.map(checkRow) });
   }
 
