@@ -40,3 +40,15 @@ describe('tokyoDate (civil date in Japan, UTC+9)', () => {
     expect(tokyoDate(clock.now())).toBe('2026-11-23');
   });
 });
+
+describe('tokyoDate between two days asked in turn', () => {
+  it('answers today and another day alternately as the definition does (a card check asks today and its expiry)', () => {
+    const today = Date.parse('2026-11-24T03:00:00Z');
+    for (let i = 0; i < 500; i += 1) {
+      const other = Date.parse('2030-01-01T00:00:00Z') + i * 86_400_000 * 3 + i * 61_000;
+      for (const ms of [today + i, other, today - i, other + 1]) {
+        expect(tokyoDate(new Date(ms))).toBe(byDefinition(new Date(ms)));
+      }
+    }
+  });
+});

@@ -36,22 +36,35 @@ export class FixedClock implements Clock {
 const JST_OFFSET_MS = 9 * 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** The Japan day `tokyoDate` answered last, as the UTC instants [start, end) it covers. */
-let lastDay = { start: Number.NaN, end: Number.NaN, date: '' };
+interface TokyoDay {
+  /** The UTC instants [start, end) the Japan day covers. */
+  start: number;
+  end: number;
+  date: string;
+}
+
+/** The two Japan days `tokyoDate` answered last, the most recent first. */
+let recentDay: TokyoDay = { start: Number.NaN, end: Number.NaN, date: '' };
+let previousDay: TokyoDay = recentDay;
 
 /**
  * The civil date in Japan (Asia/Tokyo, UTC+9, no daylight saving) of an instant, as 'YYYY-MM-DD'. Every confirmation
- * asks it several times about the same day, so the last day's bounds are kept: a hit is two comparisons instead of
- * a Date and its ISO text.
+ * asks it several times about today, between questions about other days (a certificate's expiry), so the last two
+ * days' bounds are kept: a hit is two comparisons instead of a Date and its ISO text.
  */
 export function tokyoDate(at: Date): string {
   const t = at.getTime();
-  if (t >= lastDay.start && t < lastDay.end) {
-    return lastDay.date;
+  if (t >= recentDay.start && t < recentDay.end) {
+    return recentDay.date;
+  }
+  if (t >= previousDay.start && t < previousDay.end) {
+    [recentDay, previousDay] = [previousDay, recentDay];
+    return recentDay.date;
   }
   const shifted = t + JST_OFFSET_MS;
   const date = new Date(shifted).toISOString().slice(0, 10);
   const start = Math.floor(shifted / DAY_MS) * DAY_MS - JST_OFFSET_MS;
-  lastDay = { start, end: start + DAY_MS, date };
+  previousDay = recentDay;
+  recentDay = { start, end: start + DAY_MS, date };
   return date;
 }

@@ -354,7 +354,7 @@ class ByBytes<V> {
     let value = this.entries.get(id);
     if (value === undefined) {
       // A copy of its own: what is kept never pins the caller's (possibly pooled) buffer.
-      value = derive(Uint8Array.from(bytes));
+      value = derive(new Uint8Array(bytes));
       if (this.entries.size >= this.max) {
         const oldest = this.entries.keys().next();
         if (oldest.done !== true) {
