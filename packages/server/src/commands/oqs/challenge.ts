@@ -8,7 +8,11 @@ export const CHALLENGE_TTL_MS = 60_000;
 const MAX_OPEN = 100_000;
 
 interface OpenChallenge {
-  bytes: Buffer;
+  /**
+   * The 32 bytes as base64url text: a book holds a minute's challenges of every reader (and the used ones until they
+   * expire), and a Buffer each would be an ArrayBuffer each for the collector to track; a short string is not.
+   */
+  challenge: string;
   institutionCode: string;
   readerId: string;
   expiresAt: number;
@@ -45,10 +49,10 @@ export class ChallengeBook {
       }
     }
     const challengeId = randomBytes(16).toString('base64url');
-    const bytes = randomBytes(32);
+    const challenge = randomBytes(32).toString('base64url');
     const expiresAt = now + CHALLENGE_TTL_MS;
-    this.open.set(challengeId, { bytes, institutionCode, readerId, expiresAt, used: false });
-    return { challengeId, challenge: bytes.toString('base64url'), expiresAt: new Date(expiresAt).toISOString() };
+    this.open.set(challengeId, { challenge, institutionCode, readerId, expiresAt, used: false });
+    return { challengeId, challenge, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /**
@@ -69,7 +73,7 @@ export class ChallengeBook {
       throw new OqsError('challengeExpired');
     }
     found.used = true;
-    return found.bytes;
+    return Buffer.from(found.challenge, 'base64url');
   }
 
   /** Drops expired challenges (used ones are kept until expiry so a replay reads as "used"). */
