@@ -8,6 +8,7 @@ import {
   TrustStore,
   verifyCertificate,
   verifyChallengeSignature,
+  verifyChallengeSignatureOffThread,
   verifyFaceAttestation,
 } from './verify.js';
 import type { VerifyOptions } from './verify.js';
@@ -261,6 +262,73 @@ describe('verifyChallengeSignature (PIN path)', () => {
     expect(
       verifyChallengeSignature({ challenge: other, signature: r.signature, certificate: r.certificate }, options).code,
     ).toBe('signature.invalid');
+  });
+});
+
+describe('the PIN path off the event loop (decisions 0172, 0134): the same verdicts, certificates never seen included', () => {
+  async function signed(issued: Awaited<ReturnType<typeof card>>, over = challenge) {
+    const r = new CardReader(await readerIdentity(authority)).signChallenge(
+      VirtualChip.fromImage(issued.image),
+      over,
+      '1234',
+    );
+    if (!r.ok) {
+      throw new Error(r.code);
+    }
+    return { challenge, signature: r.signature, certificate: r.certificate };
+  }
+
+  /** A trust store of its own: nothing it has verified before, so the issuer's signature goes to the thread. */
+  function fresh(): VerifyOptions {
+    const own = TrustStore.create({
+      roots: [authority.rootCertificate],
+      intermediates: [authority.issuingCertificate],
+    });
+    return { ...options, trust: own };
+  }
+
+  it('accepts a card it has never seen, checking the issuer signature and the challenge signature on the thread', async () => {
+    const issued = await card();
+    const response = await signed(issued);
+    const first = fresh();
+    const verdict = await verifyChallengeSignatureOffThread(response, first);
+    expect(verdict).toMatchObject({ ok: true, code: 'certificate.ok', serial: issued.authCertificate.serial });
+    expect(verdict).toEqual(verifyChallengeSignature(response, fresh()));
+    // Read again with the same trust store (the issuer signature now remembered): the same verdict.
+    expect(await verifyChallengeSignatureOffThread(response, first)).toEqual(verdict);
+  });
+
+  it('refuses a never-seen certificate whose issuer signature was altered → certificate.badSignature', async () => {
+    const response = await signed(await card());
+    const certificate = Uint8Array.from(response.certificate);
+    certificate[certificate.length - 5] = (certificate[certificate.length - 5] ?? 0) ^ 0xff;
+    const altered = { ...response, certificate };
+    const verdict = await verifyChallengeSignatureOffThread(altered, fresh());
+    expect(verdict).toMatchObject({ ok: false, code: 'certificate.badSignature' });
+    expect(verdict).toEqual(verifyChallengeSignature(altered, fresh()));
+  });
+
+  it("refuses a signature over another challenge, a revoked card and another authority's card as on the event loop", async () => {
+    const overOther = { ...(await signed(await card(), new TextEncoder().encode('another challenge'))), challenge };
+    const revoked = await signed(revokedCard);
+    const stranger = await other.issueCard({
+      kind: 'standard',
+      pins: { authentication: '1234', signing: 'PASS1234', cardInfo: '1234' },
+      cardInfo: INFO,
+      faceTemplate: enrolFace(faceFromSeed('hanako'), 'hanako'),
+      notBefore: startOfTokyoDay('2025-06-01'),
+      notAfter: endOfTokyoDay('2030-06-15'),
+    });
+    const foreign = await signed(stranger);
+    for (const [response, code] of [
+      [overOther, 'signature.invalid'],
+      [revoked, 'certificate.revoked'],
+      [foreign, 'certificate.unknownIssuer'],
+    ] as const) {
+      const verdict = await verifyChallengeSignatureOffThread(response, fresh());
+      expect(verdict.code).toBe(code);
+      expect(verdict).toEqual(verifyChallengeSignature(response, fresh()));
+    }
   });
 });
 

@@ -29,6 +29,8 @@ interface TrustedCa {
   /** DER of the subject Name, matched byte for byte against a leaf's issuer. */
   subjectName: Buffer;
   publicKey: KeyObject;
+  /** The public key as PKCS#1 DER, what the verifier thread imports (decision 0172). */
+  publicKeyPkcs1: Uint8Array;
   notBefore: number;
   notAfter: number;
   fingerprint: string;
@@ -77,6 +79,7 @@ function trusted(der: Uint8Array, isRoot: boolean): TrustedCa {
     certificate,
     subjectName: Buffer.from(parsed.subjectName),
     publicKey: certificate.publicKey,
+    publicKeyPkcs1: new Uint8Array(certificate.publicKey.export({ format: 'der', type: 'pkcs1' })),
     notBefore: Date.parse(certificate.validFrom),
     notAfter: Date.parse(certificate.validTo),
     fingerprint: certificate.fingerprint256,
@@ -216,58 +219,103 @@ function issuerSignatureVerifies(
   leaf: ParsedCertificate,
   fingerprint: string,
 ): boolean {
-  let verified = verifiedSignatures.get(trust);
-  if (verified === undefined) {
-    verified = new Set();
-    verifiedSignatures.set(trust, verified);
-  }
-  if (verified.has(fingerprint)) {
+  if (issuerSignatureKnown(trust, fingerprint)) {
     return true;
   }
   if (!verifySignature('sha256', leaf.tbs, issuer.publicKey, leaf.signature)) {
     return false;
   }
+  rememberIssuerSignature(trust, fingerprint);
+  return true;
+}
+
+/** Whether the issuer's signature over the certificate with this fingerprint verified before (this trust store). */
+function issuerSignatureKnown(trust: TrustStore, fingerprint: string): boolean {
+  return verifiedSignatures.get(trust)?.has(fingerprint) === true;
+}
+
+function rememberIssuerSignature(trust: TrustStore, fingerprint: string): void {
+  let verified = verifiedSignatures.get(trust);
+  if (verified === undefined) {
+    verified = new Set();
+    verifiedSignatures.set(trust, verified);
+  }
   if (verified.size >= SIGNATURE_CACHE_MAX) {
     verified.clear();
   }
   verified.add(fingerprint);
-  return true;
 }
 
+/** What the checks before the issuer's signature found: the refusal, or what the checks after it need. */
+type BeforeSignature =
+  | { refusal: CertificateVerdict }
+  | { refusal: null; issuer: TrustedCa; profile: CertificateProfile; fingerprint: string };
+
 function verifyParsed(leaf: ParsedCertificate, der: Uint8Array, options: VerifyOptions): CertificateVerdict {
+  const before = beforeIssuerSignature(leaf, der, options);
+  if (before.refusal !== null) {
+    return before.refusal;
+  }
+  if (!issuerSignatureVerifies(options.trust, before.issuer, leaf, before.fingerprint)) {
+    return badCertificateSignature();
+  }
+  return afterIssuerSignature(leaf, options, before.profile, before.issuer, before.fingerprint);
+}
+
+function badCertificateSignature(): CertificateVerdict {
+  return refuse(
+    'certificate.badSignature',
+    '証明書の署名が正しくありません',
+    'the certificate signature does not verify',
+  );
+}
+
+/** Profile, a trusted issuer valid now, and the certificate's fingerprint. */
+function beforeIssuerSignature(leaf: ParsedCertificate, der: Uint8Array, options: VerifyOptions): BeforeSignature {
   const at = options.at.getTime();
   const profile = profileOfOrganisationalUnits(leaf.subject.OU) ?? null;
   const allowed = options.profiles ?? ['cardAuthentication', 'phoneAuthentication'];
   if (profile === null || !allowed.includes(profile) || leaf.isCa) {
-    return refuse(
-      'certificate.wrongProfile',
-      'この用途に使えない証明書です',
-      'the certificate is not of a kind accepted here',
-    );
+    return {
+      refusal: refuse(
+        'certificate.wrongProfile',
+        'この用途に使えない証明書です',
+        'the certificate is not of a kind accepted here',
+      ),
+    };
   }
   const issuer = options.trust.issuerOf(leaf);
   if (!issuer) {
-    return refuse(
-      'certificate.unknownIssuer',
-      '信頼された認証局が発行した証明書ではありません',
-      'the certificate was not issued by a trusted authority',
-    );
+    return {
+      refusal: refuse(
+        'certificate.unknownIssuer',
+        '信頼された認証局が発行した証明書ではありません',
+        'the certificate was not issued by a trusted authority',
+      ),
+    };
   }
   if (at < issuer.notBefore || at > issuer.notAfter) {
-    return refuse(
-      'certificate.issuerNotValid',
-      '発行認証局の証明書が有効期間外です',
-      'the issuing CA is not valid at this time',
-    );
+    return {
+      refusal: refuse(
+        'certificate.issuerNotValid',
+        '発行認証局の証明書が有効期間外です',
+        'the issuing CA is not valid at this time',
+      ),
+    };
   }
   const fingerprint = createHash('sha256').update(der).digest('hex');
-  if (!issuerSignatureVerifies(options.trust, issuer, leaf, fingerprint)) {
-    return refuse(
-      'certificate.badSignature',
-      '証明書の署名が正しくありません',
-      'the certificate signature does not verify',
-    );
-  }
+  return { refusal: null, issuer, profile, fingerprint };
+}
+
+/** Once the issuer's signature verified: revocation, validity and the insurance-use grace. */
+function afterIssuerSignature(
+  leaf: ParsedCertificate,
+  options: VerifyOptions,
+  profile: CertificateProfile,
+  issuer: TrustedCa,
+  fingerprint: string,
+): CertificateVerdict {
+  const at = options.at.getTime();
   const serial = leaf.serial;
   const notAfter = leaf.notAfter;
   const expiry = tokyoDate(new Date(notAfter));
@@ -411,25 +459,50 @@ export function verifyChallengeSignature(response: ChallengeResponse, options: V
 const SIGNATURES = new SignatureBatches();
 
 /**
- * As `verifyChallengeSignature`, with the RSA verification off the event loop (decisions 0169, 0172): the checks of
- * one turn go to the verifier thread together, so the server's card check leaves the event loop free meanwhile.
+ * As `verifyChallengeSignature`, with the RSA verifications off the event loop (decisions 0169, 0172): the checks of
+ * one turn go to the verifier thread together, so the server's card check leaves the event loop free meanwhile. A
+ * certificate not seen before (the usual case on a national server: a card comes back weeks later) has its
+ * issuer's signature checked there too, in the same batch as the challenge's.
  */
 export async function verifyChallengeSignatureOffThread(
   response: ChallengeResponse,
   options: VerifyOptions,
 ): Promise<CertificateVerdict> {
-  const checked = challengeCertificate(response, options);
-  const leaf = checked.leaf;
-  if (leaf === null) {
-    return checked.verdict;
+  const leaf = parsedCertificate(response.certificate);
+  if (!leaf) {
+    return malformed();
   }
-  const good = await SIGNATURES.verify({
+  const before = beforeIssuerSignature(leaf, response.certificate, options);
+  if (before.refusal !== null) {
+    return before.refusal;
+  }
+  const { issuer, profile, fingerprint } = before;
+  const known = issuerSignatureKnown(options.trust, fingerprint);
+  const issuerSigned = known
+    ? true
+    : SIGNATURES.verify({
+        data: leaf.tbs,
+        signature: leaf.signature,
+        key: issuer.publicKeyPkcs1,
+        keyObject: () => issuer.publicKey,
+      });
+  const challengeSigned = SIGNATURES.verify({
     data: response.challenge,
     signature: response.signature,
     key: leaf.rsaPublicKey,
     keyObject: () => rsaKey(leaf),
   });
-  return good ? checked.verdict : badChallengeSignature(checked.verdict);
+  if (!(await issuerSigned)) {
+    return badCertificateSignature();
+  }
+  if (!known) {
+    rememberIssuerSignature(options.trust, fingerprint);
+  }
+  const certificate = afterIssuerSignature(leaf, options, profile, issuer, fingerprint);
+  if (!certificate.ok) {
+    return certificate;
+  }
+  return (await challengeSigned) ? certificate : badChallengeSignature(certificate);
 }
 
 /** The presented certificate parsed and verified (chain, validity, revocation): the leaf, or the refusal. */
