@@ -2,10 +2,15 @@
  * Card cryptography throughput (issue 5):
  * - `signature_verify_per_s`: what the OQS service does per PIN-path read — parse the card certificate, check its
  *   chain to the trusted root, its validity and revocation (CRL lookup), and the challenge signature.
+ * - `card_check_event_loop_us_known_certificate` / `_unseen_certificate`: the event loop's share of the server's
+ *   PIN-path verification (`verifyChallengeSignatureOffThread`, RSA on the verifier thread), for a certificate whose
+ *   issuer signature was verified before and for one the trust store has not seen — the usual case on a national
+ *   server, and one the OQS bench's few wallet cards never show (decision 0172 addendum).
  * - `certificate_issue_per_s`: RSA-2048 key generation plus a certificate signed by the issuing CA.
  * Each figure runs for a bounded time (about 3 s).
  */
 import { generateKeyPair } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { CardReader, VirtualChip } from '@onshi/card';
 import type { BenchContext } from '../run.js';
@@ -16,6 +21,8 @@ import {
   endOfTokyoDay,
   startOfTokyoDay,
   verifyChallengeSignature,
+  verifyChallengeSignatureOffThread,
+  type ChallengeResponse,
 } from '../../packages/server/src/authority/index.js';
 
 const generateRsa = promisify(generateKeyPair);
@@ -71,7 +78,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     throw new Error('CRL did not verify');
   }
 
-  const reads = [];
+  const reads: ChallengeResponse[] = [];
   for (let i = 0; i < CARDS; i += 1) {
     const card = await authority.issueCard({
       kind: 'standard',
@@ -99,6 +106,28 @@ export async function run(ctx: BenchContext): Promise<void> {
     }
   }
   ctx.record('signature_verify_per_s', Math.round((verified * 1000) / (performance.now() - start)));
+
+  // Event-loop time per check, one check at a time (a trust store of its own per unseen check, made beforehand).
+  const eventLoopUs = async (fresh: boolean, checks: number): Promise<number> => {
+    const stores = Array.from({ length: fresh ? checks : 1 }, () =>
+      TrustStore.create({ roots: [authority.rootCertificate], intermediates: [authority.issuingCertificate] }),
+    );
+    const before = performance.eventLoopUtilization();
+    for (let i = 0; i < checks; i += 1) {
+      const read = reads[i % reads.length];
+      const store = stores[fresh ? i : 0];
+      if (read === undefined || store === undefined) {
+        throw new Error('no read or trust store');
+      }
+      if (!(await verifyChallengeSignatureOffThread(read, { ...options, trust: store })).ok) {
+        throw new Error('verification failed');
+      }
+    }
+    return (performance.eventLoopUtilization(before).active * 1000) / checks;
+  };
+  await eventLoopUs(false, 200);
+  ctx.record('card_check_event_loop_us_known_certificate', Math.round(await eventLoopUs(false, 2000)));
+  ctx.record('card_check_event_loop_us_unseen_certificate', Math.round(await eventLoopUs(true, 1000)));
 
   let issued = 0;
   const issueStart = performance.now();
