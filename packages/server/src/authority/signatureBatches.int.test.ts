@@ -36,9 +36,17 @@ describe('signature checks in batches', () => {
     const flipped = signed('c');
     flipped.signature = flipped.signature.map((b, i) => (i === 0 ? b ^ 1 : b));
     const garbageKey = { ...signed('d'), key: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) };
-    const answers = await Promise.all([...good, otherChallenge, flipped, garbageKey].map((c) => batches.verify(c)));
+    // Views into larger buffers (a pooled Buffer, a whole request): exactly their bytes are checked.
+    const inViews = signed('e');
+    const slab = new Uint8Array(4096).fill(0x5a);
+    slab.set(inViews.data, 100);
+    slab.set(inViews.signature, 1000);
+    const viewed = { ...inViews, data: slab.subarray(100, 100 + inViews.data.length) };
+    viewed.signature = slab.subarray(1000, 1000 + inViews.signature.length);
+    const checks = [...good, otherChallenge, flipped, garbageKey, viewed];
+    const answers = await Promise.all(checks.map((c) => batches.verify(c)));
     expect(answers.slice(0, 300).every((ok) => ok)).toBe(true);
-    expect(answers.slice(300)).toEqual([false, false, false]);
+    expect(answers.slice(300)).toEqual([false, false, false, true]);
   });
 
   it('loses no check when its thread goes: those in flight and later ones are checked on the thread pool', async () => {
