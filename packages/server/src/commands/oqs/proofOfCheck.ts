@@ -28,13 +28,18 @@ const PREFIX = 'oqsp1';
 /** The proof key as a KeyObject, made once per key: createHmac with raw bytes imports them on every call. */
 const keyObjects = new WeakMap<Buffer, KeyObject>();
 
-function mac(key: Buffer, payload: string): Buffer {
+function keyObjectOf(key: Buffer): KeyObject {
   let keyObject = keyObjects.get(key);
   if (keyObject === undefined) {
     keyObject = createSecretKey(key);
     keyObjects.set(key, keyObject);
   }
-  return createHmac('sha256', keyObject).update(`${PREFIX}.${payload}`).digest();
+  return keyObject;
+}
+
+/** HMAC-SHA256 over the prefix and the payload, ready for its digest. */
+function mac(key: Buffer, payload: string): ReturnType<typeof createHmac> {
+  return createHmac('sha256', keyObjectOf(key)).update(`${PREFIX}.${payload}`);
 }
 
 /**
@@ -44,7 +49,8 @@ function mac(key: Buffer, payload: string): Buffer {
 export function signProofOfCheck(key: Buffer, proof: Omit<ProofOfCheck, 'v'>): string {
   const body: ProofOfCheck = { v: 1, c: proof.c, i: proof.i, p: proof.p, q: proof.q, t: proof.t, m: proof.m };
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
-  return `${PREFIX}.${payload}.${mac(key, payload).toString('base64url')}`;
+  // The MAC straight to text: no Buffer (an ArrayBuffer of its own) per confirmation.
+  return `${PREFIX}.${payload}.${mac(key, payload).digest('base64url')}`;
 }
 
 /** The outcome of checking a proof. */
@@ -68,7 +74,7 @@ export function verifyProofOfCheck(key: Buffer, compact: string): ProofVerificat
   if (parts.length !== 3 || prefix !== PREFIX || payload === undefined || signature === undefined) {
     return { ok: false, reason: 'malformed' };
   }
-  const expected = mac(key, payload);
+  const expected = mac(key, payload).digest();
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'signature' };
