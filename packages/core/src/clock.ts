@@ -58,8 +58,10 @@ export function tokyoDate(at: Date): string {
     return recentDay.date;
   }
   if (t >= previousDay.start && t < previousDay.end) {
-    [recentDay, previousDay] = [previousDay, recentDay];
-    return recentDay.date;
+    const hit = previousDay;
+    previousDay = recentDay;
+    recentDay = hit;
+    return hit.date;
   }
   const shifted = t + JST_OFFSET_MS;
   const date = new Date(shifted).toISOString().slice(0, 10);

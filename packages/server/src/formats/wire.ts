@@ -113,11 +113,12 @@ let lastWireSecond = { second: Number.NaN, wire: '' };
 
 /** An instant as yyyyMMddHHmmss in Japan time (UTC+9, no daylight saving), as ProcessExecutionTime carries it. */
 export function toWireDateTime(at: Date): string {
-  const second = Math.floor(at.getTime() / 1000);
+  const t = at.getTime();
+  const second = Math.floor(t / 1000);
   if (second === lastWireSecond.second) {
     return lastWireSecond.wire;
   }
-  const s = new Date(at.getTime() + 9 * 3_600_000).toISOString();
+  const s = new Date(t + 9 * 3_600_000).toISOString();
   const wire = s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
   lastWireSecond = { second, wire };
   return wire;

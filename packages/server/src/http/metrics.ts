@@ -28,32 +28,34 @@ export function createMetrics(): AppMetrics {
   return { registry, requests, duration };
 }
 
+/** A gauge set from a status read when scraped (the threads' counts: nothing to update on the hot path). */
+function statusGauge<S>(registry: Registry, status: () => S, name: string, help: string, read: (s: S) => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read(status()));
+    },
+  });
+}
+
 /** Gauges of a SQLite file's read-model reader thread (decision 0173). */
 export function registerReadModelReaderMetrics(registry: Registry, status: () => ReadModelReaderStatus): void {
-  new Gauge({
-    name: 'onshi_read_model_reader_running',
-    help: 'Whether the read-model reader thread runs (1) or read-model reads use the app connection (0)',
-    registers: [registry],
-    collect() {
-      this.set(status().running ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'onshi_read_model_reader_reads',
-    help: 'Read-model rows this process read on the reader thread',
-    registers: [registry],
-    collect() {
-      this.set(status().reads);
-    },
-  });
-  new Gauge({
-    name: 'onshi_read_model_reader_batches',
-    help: 'Messages this process sent to the read-model reader thread (reads of one event-loop turn each)',
-    registers: [registry],
-    collect() {
-      this.set(status().batches);
-    },
-  });
+  const gauge = (name: string, help: string, read: (s: ReadModelReaderStatus) => number): void => {
+    statusGauge(registry, status, name, help, read);
+  };
+  gauge(
+    'onshi_read_model_reader_running',
+    'Whether the read-model reader thread runs (1) or read-model reads use the app connection (0)',
+    (s) => (s.running ? 1 : 0),
+  );
+  gauge('onshi_read_model_reader_reads', 'Read-model rows this process read on the reader thread', (s) => s.reads);
+  gauge(
+    'onshi_read_model_reader_batches',
+    'Messages this process sent to the read-model reader thread (reads of one event-loop turn each)',
+    (s) => s.batches,
+  );
 }
 
 /**
@@ -62,14 +64,7 @@ export function registerReadModelReaderMetrics(registry: Registry, status: () =>
  */
 export function registerCheckJournalMetrics(registry: Registry, status: () => CheckJournalStatus): void {
   const gauge = (name: string, help: string, read: (s: CheckJournalStatus) => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read(status()));
-      },
-    });
+    statusGauge(registry, status, name, help, read);
   };
   gauge(
     'onshi_check_journal_running',
