@@ -6,4 +6,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 if [ -f packages/web/vite.config.ts ]; then npm run build -w @onshi/web --silent; fi
-exec npx tsx packages/cli/src/main.ts serve "$@"
+exec node --max-semi-space-size=32 --import tsx packages/cli/src/main.ts serve "$@"

@@ -1,6 +1,7 @@
 /**
  * The OQS service under load (issue 6 "Must show"), on a seeded SQLite database of ctx.people people, with the
- * load from a separate process over loopback (bench/load/loadgen.ts, keep-alive node:http):
+ * load from a separate process over loopback (bench/load/loadgen.ts, keep-alive node:http); each closed-loop phase
+ * runs at 64 and at 128 requests in flight and the better figure counts (decision 0175):
  * - `hello_world_rps`: a bare Fastify JSON route in the same server (the ceiling of this machine and stack);
  * - `confirm_by_number_rps`: POST /oqs/v1/qualification-confirmations (JSON OQSsiquc01req) for random members;
  * - `confirm_by_card_rps`: POST /oqs/v1/reader/confirmations, PIN path — each request a fresh single-use challenge
@@ -39,8 +40,16 @@ const WALLET_CARDS = 60;
 const CLOSED_SECONDS = 5;
 const OPEN_SECONDS = 10;
 const OPEN_RATE = 1000;
-const CONCURRENCY = 64;
+/**
+ * Requests in flight in the closed-loop phases: each phase runs at every level and its best counts (`…_rps`), each
+ * level's figure is recorded too (`…_rps_at_64`, …). A route whose requests wait on the journal's group commit and the
+ * reader thread needs more in flight than hello-world to keep the server busy (at 64 by number, the event loop was
+ * busy ≈ 0.87 of the time and a quarter of the CPU idle): capacity is measured where the server is saturated.
+ */
+const CONCURRENCIES = [64, 128] as const;
 const READER_ID = 'BENCH-READER-1';
+/** The server's cap on open challenges per process (challenge.ts): the card phase's pools must fit under it. */
+const OPEN_CHALLENGES_CAP = 100_000;
 /** Challenges live 60 s from issue: signing plus the run must stay well inside it. */
 const SIGNING_BUDGET_MS = 35_000;
 
@@ -173,6 +182,29 @@ async function load(config: LoadConfig, workDir: string): Promise<Measured> {
   }
 }
 
+/**
+ * Runs a closed-loop phase at each level of CONCURRENCIES, records `<name>_rps_at_<level>` for each and returns the
+ * best run (whose CPU figures are recorded by the caller).
+ */
+async function closedAtEachLevel(
+  ctx: BenchContext,
+  name: string,
+  measure: (concurrency: number) => Promise<Measured>,
+): Promise<Measured> {
+  let best: Measured | undefined;
+  for (const concurrency of CONCURRENCIES) {
+    const m = await measure(concurrency);
+    ctx.record(`${name}_rps_at_${String(concurrency)}`, Math.round(m.rps));
+    if (best === undefined || m.rps > best.rps) {
+      best = m;
+    }
+  }
+  if (best === undefined) {
+    throw new Error('no concurrency level to measure at');
+  }
+  return best;
+}
+
 /** Records where a closed-loop phase's CPU went, per request (the figures the ratios are bounded by). */
 function recordCpu(ctx: BenchContext, name: string, m: Measured): void {
   ctx.record(`${name}_server_cpu_us_per_request`, m.serverCpuUsPerRequest);
@@ -233,21 +265,25 @@ export async function run(ctx: BenchContext): Promise<void> {
       createdAt: systemClock.now().toISOString(),
     });
     const headers = { authorization: `Bearer ${credential.token}`, 'content-type': 'application/json' };
-    const base = { headers, singleUse: false, concurrency: CONCURRENCY, rate: OPEN_RATE, warmup: 0 };
+    // The open loop's in-flight bound (it sends at a fixed rate regardless of answers).
+    const base = { headers, singleUse: false, concurrency: 64, rate: OPEN_RATE, warmup: 0 };
 
     // hello world
-    const hello = await load(
-      {
-        ...base,
-        url: `${address}/bench/hello`,
-        method: 'GET',
-        headers: {},
-        bodies: [],
-        mode: 'closed',
-        durationMs: CLOSED_SECONDS * 1000,
-        warmup: 2000,
-      },
-      ctx.workDir,
+    const hello = await closedAtEachLevel(ctx, 'hello_world', (concurrency) =>
+      load(
+        {
+          ...base,
+          concurrency,
+          url: `${address}/bench/hello`,
+          method: 'GET',
+          headers: {},
+          bodies: [],
+          mode: 'closed',
+          durationMs: CLOSED_SECONDS * 1000,
+          warmup: 2000,
+        },
+        ctx.workDir,
+      ),
     );
     ctx.record('hello_world_rps', Math.round(hello.rps));
     recordCpu(ctx, 'hello_world', hello);
@@ -255,17 +291,20 @@ export async function run(ctx: BenchContext): Promise<void> {
     // by number
     const bodies = numberBodies(db, code, 5000);
     const byNumberUrl = `${address}/oqs/v1/qualification-confirmations`;
-    const byNumber = await load(
-      {
-        ...base,
-        url: byNumberUrl,
-        method: 'POST',
-        bodies,
-        mode: 'closed',
-        durationMs: CLOSED_SECONDS * 1000,
-        warmup: 2000,
-      },
-      ctx.workDir,
+    const byNumber = await closedAtEachLevel(ctx, 'confirm_by_number', (concurrency) =>
+      load(
+        {
+          ...base,
+          concurrency,
+          url: byNumberUrl,
+          method: 'POST',
+          bodies,
+          mode: 'closed',
+          durationMs: CLOSED_SECONDS * 1000,
+          warmup: 2000,
+        },
+        ctx.workDir,
+      ),
     );
     ctx.record('confirm_by_number_rps', Math.round(byNumber.rps));
     ctx.record('confirm_by_number_ratio', Math.round((byNumber.rps / hello.rps) * 1000) / 1000);
@@ -338,26 +377,41 @@ export async function run(ctx: BenchContext): Promise<void> {
     if (probeAnswer.status !== 200) {
       throw new Error(`card confirmation probe answered ${String(probeAnswer.status)}: ${await probeAnswer.text()}`);
     }
-    // Enough single-use challenges for the closed-loop run at up to 0.3 of hello-world (above the 0.2 target; a pool
-    // that runs out says so and makes the figure a lower bound). Bounded by the signing budget, and small enough that
-    // the open-loop pool below still fits under the server's cap on open challenges (100,000 per process).
-    const closedPool = presign(Math.ceil(hello.rps * CLOSED_SECONDS * 0.3), 'card-closed');
-    const byCard = await load(
-      {
-        ...base,
-        url: byCardUrl,
-        method: 'POST',
-        bodies: [],
-        bodiesFile: closedPool.bodiesFile,
-        singleUse: true,
-        mode: 'closed',
-        durationMs: CLOSED_SECONDS * 1000,
-      },
-      ctx.workDir,
+    // Each level its own pool of single-use challenges, enough for a run at up to 0.25 of hello-world (above the 0.2
+    // target; a pool that runs out says so and makes the figure a lower bound). Bounded by the signing budget, and by
+    // the server's cap on open challenges (100,000 per process, used ones counting until they expire a minute after
+    // issue): every level's pool and the open-loop pool below must fit under it together.
+    const closedPoolSize = Math.min(
+      Math.ceil(hello.rps * CLOSED_SECONDS * 0.25),
+      Math.floor((OPEN_CHALLENGES_CAP - OPEN_RATE * OPEN_SECONDS) / CONCURRENCIES.length) - 1000,
     );
-    if (byCard.requests >= closedPool.count) {
-      console.log('# oqs: the card pool ran out before the time was up; confirm_by_card_rps is a lower bound');
-    }
+    const signing: number[] = [];
+    const byCard = await closedAtEachLevel(ctx, 'confirm_by_card', async (concurrency) => {
+      const closedPool = presign(closedPoolSize, `card-closed-${String(concurrency)}`);
+      const measured = await load(
+        {
+          ...base,
+          concurrency,
+          url: byCardUrl,
+          method: 'POST',
+          bodies: [],
+          bodiesFile: closedPool.bodiesFile,
+          singleUse: true,
+          mode: 'closed',
+          durationMs: CLOSED_SECONDS * 1000,
+        },
+        ctx.workDir,
+      );
+      rmSync(closedPool.bodiesFile, { force: true });
+      if (measured.requests >= closedPool.count) {
+        console.log(
+          `# oqs: the card pool ran out before the time was up at ${String(concurrency)} in flight; ` +
+            'its figure is a lower bound',
+        );
+      }
+      signing.push(closedPool.msPerSignature);
+      return measured;
+    });
     ctx.record('confirm_by_card_rps', Math.round(byCard.rps));
     ctx.record('confirm_by_card_ratio', Math.round((byCard.rps / hello.rps) * 1000) / 1000);
     recordCpu(ctx, 'confirm_by_card', byCard);
@@ -378,7 +432,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     );
     ctx.record('confirm_by_card_p99_ms_at_1000rps', Math.round(byCardOpen.p99Ms * 10) / 10);
     console.log(
-      `# oqs: signing ${closedPool.msPerSignature.toFixed(2)} ms/challenge; card open loop ${String(openSeconds)} s; ` +
+      `# oqs: signing ${Math.max(...signing).toFixed(2)} ms/challenge; card open loop ${String(openSeconds)} s; ` +
         `p50 by number ${byNumberOpen.p50Ms.toFixed(1)} ms, by card ${byCardOpen.p50Ms.toFixed(1)} ms`,
     );
   } finally {
