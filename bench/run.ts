@@ -59,3 +59,12 @@ for (const file of files) {
 const out = { ...results, cpu_count: cpus().length, date: new Date().toISOString(), people };
 await writeFile(join(here, 'results.json'), JSON.stringify(out, null, 2) + '\n');
 console.log(`wrote bench/results.json (${Object.keys(results).length} figures)`);
+// Every suite closes what it opened, so the process ends here. If something still holds it (a thread or port left
+// referenced), say what and end anyway: a bench that never exits would hang CI and hide the leak.
+setTimeout(() => {
+  const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles();
+  console.log(
+    `# bench: still running 10 s after the results, held by: ${handles.map((h) => h.constructor.name).join(', ')}`,
+  );
+  process.exit(1);
+}, 10_000).unref();
