@@ -303,8 +303,31 @@ function beforeIssuerSignature(leaf: ParsedCertificate, der: Uint8Array, options
       ),
     };
   }
-  const fingerprint = createHash('sha256').update(der).digest('hex');
-  return { refusal: null, issuer, profile, fingerprint };
+  return { refusal: null, issuer, profile, fingerprint: derivedOf(leaf, der).fingerprint };
+}
+
+/** What follows from a certificate's bytes alone, worked out once per parsed certificate. */
+interface Derived {
+  /** SHA-256 of the DER, hex. */
+  fingerprint: string;
+  /** The Japan date of notAfter, and the insurance-use grace's last day after it. */
+  expiry: string;
+  graceEnd: string;
+}
+const DERIVED = new WeakMap<ParsedCertificate, Derived>();
+
+/**
+ * `leaf`'s derived facts. `leaf` is the parse PARSED keeps for exactly the bytes `der` (so a card read again costs
+ * no hash and no date arithmetic); a certificate parsed anew gets its own entry.
+ */
+function derivedOf(leaf: ParsedCertificate, der: Uint8Array): Derived {
+  let derived = DERIVED.get(leaf);
+  if (derived === undefined) {
+    const expiry = tokyoDate(new Date(leaf.notAfter));
+    derived = { fingerprint: createHash('sha256').update(der).digest('hex'), expiry, graceEnd: graceEndOf(expiry) };
+    DERIVED.set(leaf, derived);
+  }
+  return derived;
 }
 
 /** Once the issuer's signature verified: revocation, validity and the insurance-use grace. */
@@ -318,8 +341,9 @@ function afterIssuerSignature(
   const at = options.at.getTime();
   const serial = leaf.serial;
   const notAfter = leaf.notAfter;
-  const expiry = tokyoDate(new Date(notAfter));
-  const graceEnd = graceEndOf(expiry);
+  const derived = DERIVED.get(leaf);
+  const expiry = derived?.expiry ?? tokyoDate(new Date(notAfter));
+  const graceEnd = derived?.graceEnd ?? graceEndOf(expiry);
   const details = {
     serial,
     profile,
