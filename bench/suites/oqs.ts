@@ -30,7 +30,7 @@ import { seedWallet, walletPathFor } from '../../packages/cli/src/seed/wallet.js
 import { buildApp } from '../../packages/server/src/app.js';
 import { cardAuthorityOf } from '../../packages/server/src/commands/authority/cardAuthority.js';
 import type { DemoWallet } from '../../packages/server/src/commands/authority/demoWallet.js';
-import { issueChallenge } from '../../packages/server/src/commands/oqs/challenge.js';
+import { issueChallenge, MAX_OPEN_CHALLENGES } from '../../packages/server/src/commands/oqs/challenge.js';
 import { ReadModelFiller } from '../../packages/server/src/commands/oqs/readModelFiller.js';
 import { hashSecret, issueCredential } from '../../packages/server/src/http/auth.js';
 import { catchUpPersonIndex } from '../../packages/server/src/store/sqlite/personIndex.js';
@@ -48,8 +48,6 @@ const OPEN_RATE = 1000;
  */
 const CONCURRENCIES = [64, 128] as const;
 const READER_ID = 'BENCH-READER-1';
-/** The server's cap on open challenges per process (challenge.ts): the card phase's pools must fit under it. */
-const OPEN_CHALLENGES_CAP = 100_000;
 /** Challenges live 60 s from issue: signing plus the run must stay well inside it. */
 const SIGNING_BUDGET_MS = 35_000;
 
@@ -383,7 +381,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     // issue): every level's pool and the open-loop pool below must fit under it together.
     const closedPoolSize = Math.min(
       Math.ceil(hello.rps * CLOSED_SECONDS * 0.25),
-      Math.floor((OPEN_CHALLENGES_CAP - OPEN_RATE * OPEN_SECONDS) / CONCURRENCIES.length) - 1000,
+      Math.floor((MAX_OPEN_CHALLENGES - OPEN_RATE * OPEN_SECONDS) / CONCURRENCIES.length) - 1000,
     );
     const signing: number[] = [];
     const byCard = await closedAtEachLevel(ctx, 'confirm_by_card', async (concurrency) => {

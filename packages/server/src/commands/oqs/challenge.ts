@@ -5,7 +5,7 @@ import { OqsError } from '../../formats/errors.js';
 /** How long a reader has to return the card's answer (Onshi's choice; the official timeout is not public). */
 export const CHALLENGE_TTL_MS = 60_000;
 /** Open challenges kept at most (a reader that never answers cannot exhaust memory). */
-const MAX_OPEN = 100_000;
+export const MAX_OPEN_CHALLENGES = 100_000;
 
 interface OpenChallenge {
   /**
@@ -42,9 +42,9 @@ export class ChallengeBook {
     if (this.issued % 1024 === 0) {
       this.sweep(now);
     }
-    if (this.open.size >= MAX_OPEN) {
+    if (this.open.size >= MAX_OPEN_CHALLENGES) {
       this.sweep(now);
-      if (this.open.size >= MAX_OPEN) {
+      if (this.open.size >= MAX_OPEN_CHALLENGES) {
         throw new OqsError('rateLimit', 'too many open challenges');
       }
     }
