@@ -248,18 +248,17 @@ function rememberIssuerSignature(trust: TrustStore, fingerprint: string): void {
 
 /** What the checks before the issuer's signature found: the refusal, or what the checks after it need. */
 type BeforeSignature =
-  | { refusal: CertificateVerdict }
-  | { refusal: null; issuer: TrustedCa; profile: CertificateProfile; fingerprint: string };
+  { refusal: CertificateVerdict } | { refusal: null; issuer: TrustedCa; profile: CertificateProfile; derived: Derived };
 
 function verifyParsed(leaf: ParsedCertificate, der: Uint8Array, options: VerifyOptions): CertificateVerdict {
   const before = beforeIssuerSignature(leaf, der, options);
   if (before.refusal !== null) {
     return before.refusal;
   }
-  if (!issuerSignatureVerifies(options.trust, before.issuer, leaf, before.fingerprint)) {
+  if (!issuerSignatureVerifies(options.trust, before.issuer, leaf, before.derived.fingerprint)) {
     return badCertificateSignature();
   }
-  return afterIssuerSignature(leaf, options, before.profile, before.issuer, before.fingerprint);
+  return afterIssuerSignature(leaf, options, before.profile, before.issuer, before.derived);
 }
 
 function badCertificateSignature(): CertificateVerdict {
@@ -270,7 +269,7 @@ function badCertificateSignature(): CertificateVerdict {
   );
 }
 
-/** Profile, a trusted issuer valid now, and the certificate's fingerprint. */
+/** Profile, a trusted issuer valid now, and what the certificate's bytes give (fingerprint, expiry). */
 function beforeIssuerSignature(leaf: ParsedCertificate, der: Uint8Array, options: VerifyOptions): BeforeSignature {
   const at = options.at.getTime();
   const profile = profileOfOrganisationalUnits(leaf.subject.OU) ?? null;
@@ -303,7 +302,7 @@ function beforeIssuerSignature(leaf: ParsedCertificate, der: Uint8Array, options
       ),
     };
   }
-  return { refusal: null, issuer, profile, fingerprint: derivedOf(leaf, der).fingerprint };
+  return { refusal: null, issuer, profile, derived: derivedOf(leaf, der) };
 }
 
 /** What follows from a certificate's bytes alone, worked out once per parsed certificate. */
@@ -336,14 +335,12 @@ function afterIssuerSignature(
   options: VerifyOptions,
   profile: CertificateProfile,
   issuer: TrustedCa,
-  fingerprint: string,
+  derived: Derived,
 ): CertificateVerdict {
   const at = options.at.getTime();
   const serial = leaf.serial;
   const notAfter = leaf.notAfter;
-  const derived = DERIVED.get(leaf);
-  const expiry = derived?.expiry ?? tokyoDate(new Date(notAfter));
-  const graceEnd = derived?.graceEnd ?? graceEndOf(expiry);
+  const { fingerprint, expiry, graceEnd } = derived;
   const details = {
     serial,
     profile,
@@ -500,7 +497,8 @@ export async function verifyChallengeSignatureOffThread(
   if (before.refusal !== null) {
     return before.refusal;
   }
-  const { issuer, profile, fingerprint } = before;
+  const { issuer, profile, derived } = before;
+  const fingerprint = derived.fingerprint;
   const known = issuerSignatureKnown(options.trust, fingerprint);
   const issuerSigned = known
     ? true
@@ -522,7 +520,7 @@ export async function verifyChallengeSignatureOffThread(
   if (!known) {
     rememberIssuerSignature(options.trust, fingerprint);
   }
-  const certificate = afterIssuerSignature(leaf, options, profile, issuer, fingerprint);
+  const certificate = afterIssuerSignature(leaf, options, profile, issuer, derived);
   if (!certificate.ok) {
     return certificate;
   }

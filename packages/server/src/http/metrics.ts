@@ -28,34 +28,38 @@ export function createMetrics(): AppMetrics {
   return { registry, requests, duration };
 }
 
-/** A gauge set from a status read when scraped (the threads' counts: nothing to update on the hot path). */
-function statusGauge<S>(registry: Registry, status: () => S, name: string, help: string, read: (s: S) => number): void {
-  new Gauge({
-    name,
-    help,
-    registers: [registry],
-    collect() {
-      this.set(read(status()));
-    },
-  });
+/** A gauge: its name, its help text, and how it reads its value from a status. */
+type StatusGauge<S> = readonly [name: string, help: string, read: (s: S) => number];
+
+/** Gauges set from a status read when scraped (the threads' counts: nothing to update on the hot path). */
+function statusGauges<S>(registry: Registry, status: () => S, gauges: readonly StatusGauge<S>[]): void {
+  for (const [name, help, read] of gauges) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(status()));
+      },
+    });
+  }
 }
 
 /** Gauges of a SQLite file's read-model reader thread (decision 0173). */
 export function registerReadModelReaderMetrics(registry: Registry, status: () => ReadModelReaderStatus): void {
-  const gauge = (name: string, help: string, read: (s: ReadModelReaderStatus) => number): void => {
-    statusGauge(registry, status, name, help, read);
-  };
-  gauge(
-    'onshi_read_model_reader_running',
-    'Whether the read-model reader thread runs (1) or read-model reads use the app connection (0)',
-    (s) => (s.running ? 1 : 0),
-  );
-  gauge('onshi_read_model_reader_reads', 'Read-model rows this process read on the reader thread', (s) => s.reads);
-  gauge(
-    'onshi_read_model_reader_batches',
-    'Messages this process sent to the read-model reader thread (reads of one event-loop turn each)',
-    (s) => s.batches,
-  );
+  statusGauges(registry, status, [
+    [
+      'onshi_read_model_reader_running',
+      'Whether the read-model reader thread runs (1) or read-model reads use the app connection (0)',
+      (s) => (s.running ? 1 : 0),
+    ],
+    ['onshi_read_model_reader_reads', 'Read-model rows this process read on the reader thread', (s) => s.reads],
+    [
+      'onshi_read_model_reader_batches',
+      'Messages this process sent to the read-model reader thread (reads of one event-loop turn each)',
+      (s) => s.batches,
+    ],
+  ]);
 }
 
 /**
@@ -63,28 +67,27 @@ export function registerReadModelReaderMetrics(registry: Registry, status: () =>
  * should stay near a second's worth; a rising count or move failures need an operator.
  */
 export function registerCheckJournalMetrics(registry: Registry, status: () => CheckJournalStatus): void {
-  const gauge = (name: string, help: string, read: (s: CheckJournalStatus) => number): void => {
-    statusGauge(registry, status, name, help, read);
-  };
-  gauge(
-    'onshi_check_journal_running',
-    'Whether the check journal threads run (1) or checks use the group commit (0)',
-    (s) => (s.running ? 1 : 0),
-  );
-  gauge(
-    'onshi_check_journal_pending',
-    'Checks answered from the journal and not yet moved into the tables',
-    (s) => s.pending,
-  );
-  gauge('onshi_check_journal_moved', 'Checks this process moved from the journal into the tables', (s) => s.moved);
-  gauge(
-    'onshi_check_journal_groups',
-    'Groups of checks handed to the journal thread (checks journaled per group: the load each commit carries)',
-    (s) => s.groups,
-  );
-  gauge(
-    'onshi_check_journal_move_failures',
-    'Journal moves that failed (other than a busy database)',
-    (s) => s.moveFailures,
-  );
+  statusGauges(registry, status, [
+    [
+      'onshi_check_journal_running',
+      'Whether the check journal threads run (1) or checks use the group commit (0)',
+      (s) => (s.running ? 1 : 0),
+    ],
+    [
+      'onshi_check_journal_pending',
+      'Checks answered from the journal and not yet moved into the tables',
+      (s) => s.pending,
+    ],
+    ['onshi_check_journal_moved', 'Checks this process moved from the journal into the tables', (s) => s.moved],
+    [
+      'onshi_check_journal_groups',
+      'Groups of checks handed to the journal thread (checks journaled per group: the load each commit carries)',
+      (s) => s.groups,
+    ],
+    [
+      'onshi_check_journal_move_failures',
+      'Journal moves that failed (other than a busy database)',
+      (s) => s.moveFailures,
+    ],
+  ]);
 }
