@@ -1004,7 +1004,11 @@ export const AUDIT_COLS = [
   'hash',
 ];
 export function auditValues(a: AuditRow): SqlValue[] {
-  const detail = JSON.stringify(a.detail);
+  return auditValuesWithDetail(a, JSON.stringify(a.detail));
+}
+
+/** An audit row's column values with its detail's JSON text as the caller has it (the check journal's own). */
+export function auditValuesWithDetail(a: AuditRow, detail: string): SqlValue[] {
   return [a.seq, a.at, a.actorKind, a.actorId, a.action, a.personId, a.target, a.outcome, detail, a.prevHash, a.hash];
 }
 

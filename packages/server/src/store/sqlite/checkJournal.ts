@@ -20,7 +20,7 @@ import { chainAuditRows } from '../../audit/auditLog.js';
 import { valuesPlaceholders, type Row, type SqlDatabase, type SqlValue } from '../sql/database.js';
 import {
   AUDIT_COLS,
-  auditValues,
+  auditValuesWithDetail,
   CONFIRMATION_COLS,
   confirmationValues,
   insertConfirmations,
@@ -202,7 +202,12 @@ export async function moveJournaledChecks(main: SqlDatabase, file: JournalFile, 
     await insertConfirmations(tx, confirmations);
     const tail = await tx.get('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1');
     const chained = chainAuditRows(tail === undefined ? null : toAudit(tail), entries);
-    await tx.insertMany('audit_log', AUDIT_COLS, chained.map(auditValues));
+    // Each entry's detail goes in as the journal's text (validated above), not serialised once more.
+    await tx.insertMany(
+      'audit_log',
+      AUDIT_COLS,
+      chained.map((row, i) => auditValuesWithDetail(row, String(rows[i]?.entry.detail))),
+    );
     const through = lastRow.id;
     await tx.run(
       'INSERT INTO check_journal_state (journal_id, moved_through) VALUES (?, ?) ' +
