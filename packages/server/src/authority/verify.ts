@@ -167,8 +167,27 @@ const EMPTY = {
   linkedCardSerial: null,
 } as const;
 
+/**
+ * A verdict with the certificate's details, field by field: on Node 20 a literal that starts with a spread and adds
+ * properties costs ≈ 0.4 µs per property, and every card check builds one (decision 0176).
+ */
+function withDetails(v: Verdict, d: Omit<CertificateVerdict, keyof Verdict>): CertificateVerdict {
+  return {
+    ok: v.ok,
+    code: v.code,
+    message: v.message,
+    basis: v.basis,
+    serial: d.serial,
+    profile: d.profile,
+    fingerprint: d.fingerprint,
+    expiry: d.expiry,
+    graceEnd: d.graceEnd,
+    linkedCardSerial: d.linkedCardSerial,
+  };
+}
+
 function refuse(code: string, ja: string, en: string, basis = BASIS_X509): CertificateVerdict {
-  return { ...verdict(false, code, ja, en, basis), ...EMPTY };
+  return withDetails(verdict(false, code, ja, en, basis), EMPTY);
 }
 
 /**
@@ -351,62 +370,65 @@ function afterIssuerSignature(
   };
   const crl = options.crls.find((c) => c.issuerFingerprint === issuer.fingerprint);
   if (!crl || (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < at)) {
-    return {
-      ...verdict(
+    return withDetails(
+      verdict(
         false,
         'certificate.revocationUnknown',
         '失効情報を確認できません',
         'no current revocation list for the issuing CA',
         BASIS_X509,
       ),
-      ...details,
-    };
+      details,
+    );
   }
   const revokedAt = crl.revokedAt(serial);
   if (revokedAt && revokedAt.getTime() <= at) {
-    return {
-      ...verdict(false, 'certificate.revoked', '失効した証明書です', 'the certificate has been revoked', BASIS_X509),
-      ...details,
-    };
+    return withDetails(
+      verdict(false, 'certificate.revoked', '失効した証明書です', 'the certificate has been revoked', BASIS_X509),
+      details,
+    );
   }
   if (at < leaf.notBefore) {
-    return {
-      ...verdict(
+    return withDetails(
+      verdict(
         false,
         'certificate.notYetValid',
         '証明書の有効期間前です',
         'the certificate is not yet valid',
         BASIS_X509,
       ),
-      ...details,
-    };
+      details,
+    );
   }
   if (at > notAfter) {
     const inGrace = tokyoDate(options.at) <= graceEnd;
     if (inGrace && options.purpose === 'insuranceUse') {
-      return {
-        ...verdict(
+      return withDetails(
+        verdict(
           true,
           'certificate.expiredInGrace',
           `電子証明書の有効期限(${expiry})が過ぎていますが、${graceEnd}まで保険証として利用できます`,
           `the certificate expired on ${expiry}; usable as a health insurance card until ${graceEnd}`,
           BASIS_GRACE,
         ),
-        ...details,
-      };
+        details,
+      );
     }
-    return {
-      ...verdict(
+    return withDetails(
+      verdict(
         false,
         'certificate.expired',
         `電子証明書の有効期限(${expiry})が過ぎています`,
         `the certificate expired on ${expiry}`,
         inGrace ? BASIS_GRACE : BASIS_X509,
       ),
-      ...details,
-    };
+      details,
+    );
   }
-  return { ...verdict(true, 'certificate.ok', '有効な証明書です', 'the certificate is valid', BASIS_X509), ...details };
+  return withDetails(
+    verdict(true, 'certificate.ok', '有効な証明書です', 'the certificate is valid', BASIS_X509),
+    details,
+  );
 }
 
 /**

@@ -30,7 +30,7 @@ import { readerFeedOf, today, type OqsDeps, type ReaderResultBody } from './deps
 import { OQS_NOTICES } from './errors.js';
 import { requireOqsInstitution } from './institutions.js';
 import { dvEffectsOf, loadQualificationResult } from './lookup.js';
-import { recordCheck, type CheckRecord } from './record.js';
+import { checkOf, recordCheck, type CheckBase, type RecordedCheck } from './record.js';
 
 /** What the card (PIN path) or the reader (face path) returned for a challenge. */
 export type CardProof =
@@ -53,6 +53,24 @@ export interface ConfirmByCardInput {
 /** The card confirmation's answer; `readerId` is echoed for the live feed. */
 export interface CardConfirmationOutcome extends ConfirmationOutcome {
   readerId: string;
+}
+
+/** A card confirmation's outcome from its recorded check (no spread: decision 0176). */
+function cardOutcomeOf(
+  recorded: RecordedCheck,
+  body: ReaderResultBody,
+  v: { person: { id: string }; date: string },
+  readerId: string,
+): CardConfirmationOutcome {
+  return {
+    body,
+    confirmationId: recorded.confirmationId,
+    at: recorded.at,
+    proofOfCheck: recorded.proofOfCheck,
+    personId: v.person.id,
+    confirmationDate: v.date,
+    readerId,
+  };
 }
 
 /** Certificate/attestation verdict code → the catalogue error the reader shows. */
@@ -153,10 +171,7 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
   }
   const challenge = challengeBookOf(ctx).take(now.getTime(), input.challengeId, input.institutionCode, input.readerId);
   const authentication: Authentication = input.proof.kind === 'pin' ? 'pin' : 'faceAuth';
-  const base: Omit<
-    CheckRecord,
-    'personId' | 'qualificationId' | 'insurerNumber' | 'qualificationValidity' | 'resultCode'
-  > = {
+  const base: CheckBase = {
     institutionCode: input.institutionCode,
     method: 'card',
     authentication,
@@ -173,15 +188,14 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
   const refuseBeforeLookup = async (error: OqsError, personId: string | null = null): Promise<never> => {
     await recordCheck(
       deps,
-      {
-        ...base,
+      checkOf(base, {
         personId,
         qualificationId: null,
         insurerNumber: null,
         qualificationValidity: null,
         resultCode: error.code,
-        detail: { ...base.detail, rule: error.detail ?? null },
-      },
+        detail: { rule: error.detail ?? null, ...base.detail },
+      }),
       false,
     );
     throw error;
@@ -229,7 +243,7 @@ interface Verified {
   registration: InsuranceUseRegistration | null;
   /** The person's member keys, when read with the card (decision 0171). */
   memberKeys?: readonly string[];
-  base: Omit<CheckRecord, 'personId' | 'qualificationId' | 'insurerNumber' | 'qualificationValidity' | 'resultCode'>;
+  base: CheckBase;
   now: Date;
   date: string;
 }
@@ -270,15 +284,14 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
     const error = refusal ?? new OqsError('noQualification');
     const recorded = await recordCheck(
       deps,
-      {
-        ...v.base,
+      checkOf(v.base, {
         personId: v.person.id,
         qualificationId: first?.id ?? null,
         insurerNumber: first?.insurerNumber ?? null,
         qualificationValidity: Number(validity),
         resultCode: error.code,
-        detail: { ...v.base.detail, rule: decision.verdict.code, fallback: decision.fallback },
-      },
+        detail: { rule: decision.verdict.code, fallback: decision.fallback, ...v.base.detail },
+      }),
       false,
     );
     // 自己情報提供不可: nothing else is shown (rules.md §8): the body carries only the coded refusal.
@@ -286,7 +299,7 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
       ...resultError(error),
       ...(refusal === null ? { qualificationValidity: '4' as const } : {}),
     };
-    return publish({ ...recorded, body, personId: v.person.id, confirmationDate: v.date, readerId: input.readerId });
+    return publish(cardOutcomeOf(recorded, body, v, input.readerId));
   }
   const inGrace = decision.verdict.code === 'graceAfterExpiry';
   const sharing = validity === '1' && !inGrace;
@@ -321,8 +334,7 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
   const notice = inGrace ? OQS_NOTICES.renewalReminder : null;
   const recorded = await recordCheck(
     deps,
-    {
-      ...v.base,
+    checkOf(v.base, {
       personId: v.person.id,
       qualificationId: first.id,
       insurerNumber: first.insurerNumber,
@@ -330,12 +342,12 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
       resultCode: notice?.code ?? 'ok',
       referenceNumber,
       detail: {
-        ...v.base.detail,
         consentItems: consent === null ? '' : consent.items.join(','),
         consentId: consent?.id ?? null,
         rule: decision.verdict.code,
+        ...v.base.detail,
       },
-    },
+    }),
     validity === '1',
   );
   const body: ReaderResultBody = {
@@ -345,5 +357,5 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
     ...(notice !== null ? { processingResultCode: notice.code, processingResultMessage: notice.ja } : {}),
     ...(input.prescriptionIssueSelect !== undefined ? { prescriptionIssueSelect: input.prescriptionIssueSelect } : {}),
   };
-  return publish({ ...recorded, body, personId: v.person.id, confirmationDate: v.date, readerId: input.readerId });
+  return publish(cardOutcomeOf(recorded, body, v, input.readerId));
 }

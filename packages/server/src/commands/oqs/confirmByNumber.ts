@@ -14,7 +14,7 @@ import type { Institution, MemberRecord, Person, Qualification, StoreRepositorie
 import { today, type OqsDeps, type ReaderResultBody } from './deps.js';
 import { OQS_NOTICES } from './errors.js';
 import { dvEffectsOf, loadQualificationResult } from './lookup.js';
-import { recordCheck } from './record.js';
+import { checkOf, recordCheck, type CheckBase, type RecordedCheck } from './record.js';
 import { acceptancePersonOf } from './cardState.js';
 import { requireOqsInstitution } from './institutions.js';
 
@@ -45,6 +45,23 @@ export interface ConfirmationOutcome {
   personId: string | null;
   /** The 資格確認日 used, 'YYYY-MM-DD'. */
   confirmationDate: string;
+}
+
+/** A confirmation's outcome from its recorded check (no spread: decision 0176). */
+export function outcomeOf(
+  recorded: RecordedCheck,
+  body: ReaderResultBody,
+  personId: string | null,
+  confirmationDate: string,
+): ConfirmationOutcome {
+  return {
+    body,
+    confirmationId: recorded.confirmationId,
+    at: recorded.at,
+    proofOfCheck: recorded.proofOfCheck,
+    personId,
+    confirmationDate,
+  };
 }
 
 /** The outcome of matching the search keys (OQSCD006). */
@@ -101,7 +118,7 @@ export async function matchByNumber(
   if (found.persons.size === 0 && searchInfo.insuredBranchNumber === undefined) {
     // No 枝番 on the card (printed before 枝番 existed, rules.md §1.2 [S8]) and nobody without one matches: every
     // 枝番 under the 記号・番号 is a candidate, and the birth date decides.
-    found = candidatesOf(await repos.qualifications.findMembersByKey({ ...key, anyBranch: true }), birthDate, date);
+    found = candidatesOf(await repos.qualifications.findMembersByKey({ anyBranch: true, ...key }), birthDate, date);
   }
   const { persons, matching } = found;
   const personIds = new Set(matching.map((q) => q.personId));
@@ -168,7 +185,7 @@ export async function confirmByNumber(deps: OqsDeps, input: ConfirmByNumberInput
   await requireOqsInstitution(ctx, input.institutionCode);
   const match = await matchByNumber(repos, input.searchInfo, date);
   const presentedDetail: Record<string, string> = input.presented ? { presented: input.presented.kind } : {};
-  const base = {
+  const base: CheckBase = {
     institutionCode: input.institutionCode,
     method,
     authentication: null,
@@ -179,17 +196,16 @@ export async function confirmByNumber(deps: OqsDeps, input: ConfirmByNumberInput
     const error = new OqsError(match.validity === '4' ? 'noQualification' : 'multipleMatches');
     const recorded = await recordCheck(
       deps,
-      {
-        ...base,
+      checkOf(base, {
         personId: null,
         qualificationId: null,
         insurerNumber: input.searchInfo.insurerNumber,
         qualificationValidity: Number(match.validity),
         resultCode: error.code,
-      },
+      }),
       false,
     );
-    return { ...recorded, body: errorBody(error, match.validity), personId: null, confirmationDate: date };
+    return outcomeOf(recorded, errorBody(error, match.validity), null, date);
   }
   const { person, qualification } = match;
   const flags =
@@ -205,28 +221,23 @@ export async function confirmByNumber(deps: OqsDeps, input: ConfirmByNumberInput
       const error = refusedDocument(visitDate, input.presented, decision);
       const recorded = await recordCheck(
         deps,
-        {
-          ...base,
+        checkOf(base, {
           personId: person.id,
           qualificationId: qualification.id,
           insurerNumber: qualification.insurerNumber,
           qualificationValidity: Number(match.validity),
           resultCode: error.code,
-          detail: { ...base.detail, rule: decision.verdict.code, fallback: decision.fallback },
-        },
+          detail: { rule: decision.verdict.code, fallback: decision.fallback, ...presentedDetail },
+        }),
         false,
       );
-      return {
-        ...recorded,
-        body: {
-          processingResultStatus: '2',
-          processingResultCode: error.code,
-          processingResultMessage: error.message,
-          qualificationValidity: match.validity,
-        },
-        personId: person.id,
-        confirmationDate: date,
+      const body: ReaderResultBody = {
+        processingResultStatus: '2',
+        processingResultCode: error.code,
+        processingResultMessage: error.message,
+        qualificationValidity: match.validity,
       };
+      return outcomeOf(recorded, body, person.id, date);
     }
     if (decision.verdict.code === 'provisionalMeasure') {
       notice = OQS_NOTICES.provisionalMeasure;
@@ -248,15 +259,14 @@ export async function confirmByNumber(deps: OqsDeps, input: ConfirmByNumberInput
   const valid = match.validity === '1';
   const recorded = await recordCheck(
     deps,
-    {
-      ...base,
+    checkOf(base, {
       personId: person.id,
       qualificationId: qualification.id,
       insurerNumber: qualification.insurerNumber,
       qualificationValidity: Number(match.validity),
       resultCode: notice?.code ?? 'ok',
       referenceNumber,
-    },
+    }),
     valid,
   );
   const body: ReaderResultBody = {
@@ -265,7 +275,7 @@ export async function confirmByNumber(deps: OqsDeps, input: ConfirmByNumberInput
     qualificationValidity: match.validity,
     ...(notice !== null ? { processingResultCode: notice.code, processingResultMessage: notice.ja } : {}),
   };
-  return { ...recorded, body, personId: person.id, confirmationDate: date };
+  return outcomeOf(recorded, body, person.id, date);
 }
 
 async function decidePresented(

@@ -107,6 +107,36 @@ export interface CheckRecord {
   detail?: Record<string, string | number | boolean | null>;
 }
 
+/** What a check's outcome decides; the rest of the record (`CheckBase`) comes from where and how it was asked. */
+export type CheckOutcomeFields = Pick<
+  CheckRecord,
+  'personId' | 'qualificationId' | 'insurerNumber' | 'qualificationValidity' | 'resultCode'
+> &
+  Partial<Pick<CheckRecord, 'referenceNumber' | 'detail'>>;
+
+/** Where and how a check was asked: institution, method, authentication, and the detail every outcome carries. */
+export type CheckBase = Omit<CheckRecord, keyof CheckOutcomeFields | 'action'> &
+  Pick<CheckRecord, 'referenceNumber' | 'detail'>;
+
+/**
+ * A check's record from its base and outcome, field by field: on Node 20 every property an object literal adds
+ * after a spread costs ≈ 0.5 µs, and a confirmation built several such objects (decision 0176).
+ */
+export function checkOf(base: CheckBase, fields: CheckOutcomeFields): CheckRecord {
+  return {
+    institutionCode: base.institutionCode,
+    personId: fields.personId,
+    qualificationId: fields.qualificationId,
+    insurerNumber: fields.insurerNumber,
+    method: base.method,
+    authentication: base.authentication,
+    qualificationValidity: fields.qualificationValidity,
+    resultCode: fields.resultCode,
+    referenceNumber: fields.referenceNumber ?? base.referenceNumber,
+    detail: fields.detail ?? base.detail,
+  };
+}
+
 /** The recorded check: its id, time and, when it succeeded, the signed proof of check. */
 export interface RecordedCheck {
   confirmationId: string;
@@ -140,7 +170,7 @@ export async function recordCheck(deps: OqsDeps, check: CheckRecord, succeeded: 
   };
   const entry = auditEntryOf(check, confirmationId, at, succeeded);
   if (deps.audit instanceof AuditLog) {
-    if (!(await journaled(deps.ctx.store, confirmation, { ...entry, at }))) {
+    if (!(await journaled(deps.ctx.store, confirmation, entry))) {
       await deps.audit.appendWith(entry, CONFIRMATION_ROWS, confirmation);
     }
   } else {
@@ -180,7 +210,12 @@ async function journaled(store: Store, confirmation: Confirmation, entry: Unchai
   }
 }
 
-function auditEntryOf(check: CheckRecord, confirmationId: string, at: string, succeeded: boolean): AuditEntry {
+function auditEntryOf(
+  check: CheckRecord,
+  confirmationId: string,
+  at: string,
+  succeeded: boolean,
+): AuditEntry & { at: string } {
   return {
     at,
     actorKind: 'institution',

@@ -63,8 +63,10 @@ export function sendConfirmation(
       .send(bundle);
   }
   const message = confirmationMessage(outcome, echo);
+  // Field by field: a literal that starts with a spread and adds properties is slow on Node 20 (decision 0176).
   return {
-    ...message,
+    messageHeader: message.messageHeader,
+    messageBody: message.messageBody,
     confirmationId: outcome.confirmationId,
     ...(outcome.proofOfCheck !== null ? { proofOfCheck: outcome.proofOfCheck } : {}),
   };
