@@ -55,6 +55,47 @@ export interface CardConfirmationOutcome extends ConfirmationOutcome {
   readerId: string;
 }
 
+/**
+ * Records a check refused before the person's qualifications were read, then throws the refusal. Module functions,
+ * not closures, on this path: tsx names every named closure as it is created (≈ 0.25 µs each, decision 0176).
+ */
+async function refuseBeforeLookup(
+  deps: OqsDeps,
+  base: CheckBase,
+  error: OqsError,
+  personId: string | null = null,
+): Promise<never> {
+  await recordCheck(
+    deps,
+    checkOf(base, {
+      personId,
+      qualificationId: null,
+      insurerNumber: null,
+      qualificationValidity: null,
+      resultCode: error.code,
+      detail: { rule: error.detail ?? null, ...base.detail },
+    }),
+    false,
+  );
+  throw error;
+}
+
+/** Sends the outcome to the institution's live reader feed and returns it. */
+function published(
+  deps: OqsDeps,
+  input: ConfirmByCardInput,
+  outcome: CardConfirmationOutcome,
+): CardConfirmationOutcome {
+  readerFeedOf(deps.ctx).publish({
+    institutionCode: input.institutionCode,
+    readerId: input.readerId,
+    confirmationId: outcome.confirmationId,
+    at: outcome.at,
+    body: outcome.body,
+  });
+  return outcome;
+}
+
 /** A card confirmation's outcome from its recorded check (no spread: decision 0176). */
 function cardOutcomeOf(
   recorded: RecordedCheck,
@@ -185,41 +226,31 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
     crls: trust.crls,
     purpose: 'insuranceUse',
   });
-  const refuseBeforeLookup = async (error: OqsError, personId: string | null = null): Promise<never> => {
-    await recordCheck(
-      deps,
-      checkOf(base, {
-        personId,
-        qualificationId: null,
-        insurerNumber: null,
-        qualificationValidity: null,
-        resultCode: error.code,
-        detail: { rule: error.detail ?? null, ...base.detail },
-      }),
-      false,
-    );
-    throw error;
-  };
   if (!verdict.ok || verdict.serial === null) {
-    return refuseBeforeLookup(verificationError(verdict));
+    return refuseBeforeLookup(deps, base, verificationError(verdict));
   }
   // One read: link → certificate → card, person, the registration in force today (decisions 0146, 0171).
   const linked = await repos.certificates.cardPathBySerial(serialForms(verdict.serial), date);
   if (linked === null) {
-    return refuseBeforeLookup(new OqsError('certificateInvalid', 'certificate not linked to a person'));
+    return refuseBeforeLookup(deps, base, new OqsError('certificateInvalid', 'certificate not linked to a person'));
   }
   if (linked.certificate.revokedAt !== null) {
-    return refuseBeforeLookup(new OqsError('certificateRevoked'), linked.personId);
+    return refuseBeforeLookup(deps, base, new OqsError('certificateRevoked'), linked.personId);
   }
   const { card, person, registration } = linked;
   if (card === null || person === null) {
-    return refuseBeforeLookup(new OqsError('certificateInvalid', 'card or person missing'), linked.personId);
+    return refuseBeforeLookup(
+      deps,
+      base,
+      new OqsError('certificateInvalid', 'card or person missing'),
+      linked.personId,
+    );
   }
   if (card.status === 'suspended') {
-    return refuseBeforeLookup(new OqsError('certificateSuspended'), person.id);
+    return refuseBeforeLookup(deps, base, new OqsError('certificateSuspended'), person.id);
   }
   if (card.status === 'revoked' || card.status === 'lost') {
-    return refuseBeforeLookup(new OqsError('certificateRevoked', `card ${card.status}`), person.id);
+    return refuseBeforeLookup(deps, base, new OqsError('certificateRevoked', `card ${card.status}`), person.id);
   }
   return answer(deps, input, {
     institution,
@@ -270,16 +301,6 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
   const decision = acceptDocument({ date: v.date, presented: 'myNumberCardAtReader', person: acceptancePerson });
   const refusal = ruleRefusal(decision);
   const first = qualifications[0];
-  const publish = (outcome: CardConfirmationOutcome): CardConfirmationOutcome => {
-    readerFeedOf(deps.ctx).publish({
-      institutionCode: input.institutionCode,
-      readerId: input.readerId,
-      confirmationId: outcome.confirmationId,
-      at: outcome.at,
-      body: outcome.body,
-    });
-    return outcome;
-  };
   if (refusal !== null || first === undefined) {
     const error = refusal ?? new OqsError('noQualification');
     const recorded = await recordCheck(
@@ -299,7 +320,7 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
       ...resultError(error),
       ...(refusal === null ? { qualificationValidity: '4' as const } : {}),
     };
-    return publish(cardOutcomeOf(recorded, body, v, input.readerId));
+    return published(deps, input, cardOutcomeOf(recorded, body, v, input.readerId));
   }
   const inGrace = decision.verdict.code === 'graceAfterExpiry';
   const sharing = validity === '1' && !inGrace;
@@ -357,5 +378,5 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
     ...(notice !== null ? { processingResultCode: notice.code, processingResultMessage: notice.ja } : {}),
     ...(input.prescriptionIssueSelect !== undefined ? { prescriptionIssueSelect: input.prescriptionIssueSelect } : {}),
   };
-  return publish(cardOutcomeOf(recorded, body, v, input.readerId));
+  return published(deps, input, cardOutcomeOf(recorded, body, v, input.readerId));
 }

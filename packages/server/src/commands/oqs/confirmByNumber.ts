@@ -94,6 +94,12 @@ function candidatesOf(
   return { persons, matching };
 }
 
+/** The record read with the match for `q`, if any (a module function: a named closure per call costs ≈ 0.25 µs under tsx). */
+function recordOf(records: readonly MemberRecord[], q: Qualification): { record?: MemberRecord } {
+  const record = records.find((r) => r.qualification.id === q.id);
+  return record === undefined ? {} : { record };
+}
+
 /**
  * Matches the search keys (width-folded member key, then birth date; a search without 枝番 that finds nobody
  * without one looks under every 枝番) and classifies the result as QualificationValidity (oqs-interface.md §8
@@ -133,19 +139,15 @@ export async function matchByNumber(
   if (first === undefined || person === undefined) {
     return { validity: '4' };
   }
-  const recordOf = (q: Qualification): { record?: MemberRecord } => {
-    const record = records.find((r) => r.qualification.id === q.id);
-    return record === undefined ? {} : { record };
-  };
   const current = matching.find((q) => qualifiedOn(q, date));
   if (current !== undefined) {
-    return { validity: '1', person, qualification: current, ...recordOf(current) };
+    return { validity: '1', person, qualification: current, ...recordOf(records, current) };
   }
   // candidates come newest acquisition first: the latest lost one describes the person here.
   const newer = (await repos.qualifications.currentForPerson(person.id, date)).filter(
     (q) => compareDates(q.acquiredOn, first.acquiredOn) > 0,
   );
-  return { validity: newer.length > 0 ? '3' : '2', person, qualification: first, ...recordOf(first) };
+  return { validity: newer.length > 0 ? '3' : '2', person, qualification: first, ...recordOf(records, first) };
 }
 
 function errorBody(error: OqsError, validity?: '4' | '5'): ReaderResultBody {

@@ -86,11 +86,10 @@ function setConsent(
   flag: '0' | '1',
   consent: Consent | null,
 ): void {
-  const key = <S extends string>(suffix: S): `${ConsentPrefix}${S}` => `${prefix}${suffix}`;
-  out[key('ConsFlg')] = flag;
+  out[`${prefix}ConsFlg` as const] = flag;
   if (flag === '1' && consent !== null) {
-    out[key('ConsTime')] = toWireDateTime(new Date(consent.consentedAt));
-    out[key('AvailableTime')] = toWireDateTime(new Date(consent.expiresAt));
+    out[`${prefix}ConsTime` as const] = toWireDateTime(new Date(consent.consentedAt));
+    out[`${prefix}AvailableTime` as const] = toWireDateTime(new Date(consent.expiresAt));
   }
 }
 
