@@ -43,7 +43,7 @@ interface ResultJson {
   };
   proofOfCheck?: string;
   confirmationId: string;
-  error?: { code: string };
+  error?: { code: string; detail?: string };
 }
 
 describe('confirmation by card at the reader (architecture.md "The main walk"; rules.md §4, §6, §8)', () => {
@@ -228,6 +228,27 @@ describe('confirmation by card at the reader (architecture.md "The main walk"; r
     expect(json.error?.code).toBe('OQS-E-SIGNATURE');
     const rows = await server.ctx.store.audit.scan(0, 100);
     expect(rows.at(-1)).toMatchObject({ action: 'oqs.confirm.card', outcome: 'refused' });
+  });
+
+  it('a body outside the schema is a coded 400 naming the field, and uses up no challenge (TypeBox check, decision 0176)', async () => {
+    const { card } = await member();
+    const { challengeId, body } = await pinRead(card);
+    const pin = body.pin;
+    const cases: Record<string, unknown>[] = [
+      { challengeId, pin: { signature: `${pin.signature}!`, certificate: pin.certificate } },
+      { challengeId, pin: { signature: pin.signature, certificate: 'A'.repeat(16_385) } },
+      { pin },
+      { challengeId: 'x'.repeat(65), pin },
+      { challengeId, pin, prescriptionIssueSelect: '3' },
+    ];
+    for (const bad of cases) {
+      const { status, json } = await send(bad);
+      expect(status).toBe(400);
+      expect(json.error?.code).toBe('ONSHI-E-VALIDATION');
+      expect(json.error?.detail).toMatch(/body/);
+    }
+    // The challenge was not taken by any of them: the well-formed answer still confirms.
+    expect((await send(body)).status).toBe(200);
   });
 
   it('a revoked certificate (on the CRL) is refused: OQS-E-CERT-REVOKED', async () => {
