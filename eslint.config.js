@@ -46,4 +46,33 @@ export default tseslint.config(
     files: ['packages/cli/src/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // The confirmation's hot path (issue 6): on Node 20 an object literal that starts with a spread and then adds
+    // properties costs ≈ 0.4 µs per added property, and tsx names every named closure as it is created (decision
+    // 0176). Write such objects field by field (or put the spread last) and such helpers at module level.
+    files: [
+      'packages/server/src/commands/oqs/{confirmByNumber,confirmByCard,record,result,lookup,cardState,challenge,proofOfCheck}.ts',
+      'packages/server/src/routes/oqs/{confirm,present}.ts',
+      'packages/server/src/authority/{verify,signatureBatches}.ts',
+      'packages/server/src/store/sql/{memberReadModel,cardReadModel}.ts',
+      'packages/server/src/store/sqlite/{checkJournal,readModelReader}.ts',
+      'packages/server/src/audit/auditLog.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ObjectExpression > SpreadElement:first-child ~ *',
+          message:
+            'An object literal that starts with a spread and adds properties is slow on Node 20 (decision 0176): list the fields, or put the spread last.',
+        },
+        {
+          selector:
+            ':function :matches(VariableDeclarator, Property[method=false]) > :matches(ArrowFunctionExpression, FunctionExpression), :function FunctionDeclaration',
+          message:
+            'tsx (keepNames) wraps a named closure in __name each time it is created (decision 0176): make it a module-level function.',
+        },
+      ],
+    },
+  },
 );

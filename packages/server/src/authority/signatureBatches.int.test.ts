@@ -17,7 +17,7 @@ function signed(challenge: string): SignatureCheck {
     data,
     signature: new Uint8Array(sign('sha256', data, privateKey)),
     key: keyDer,
-    keyObject: () => createPublicKey({ key: Buffer.from(keyDer), format: 'der', type: 'pkcs1' }),
+    importKey: (der) => createPublicKey({ key: Buffer.from(der), format: 'der', type: 'pkcs1' }),
   };
 }
 
@@ -74,7 +74,7 @@ describe('signature checks in batches', () => {
         "const key = new Uint8Array(publicKey.export({ format: 'der', type: 'pkcs1' }));",
         'const data = new Uint8Array([1, 2, 3]);',
         "const signature = new Uint8Array(sign('sha256', data, privateKey));",
-        'const ok = await new SignatureBatches().verify({ data, key, signature, keyObject: () => createPublicKey(publicKey) });',
+        'const ok = await new SignatureBatches().verify({ data, key, signature, importKey: () => createPublicKey(publicKey) });',
         "process.stdout.write(ok ? 'verified' : 'refused');",
       ].join('\n'),
     );

@@ -49,8 +49,11 @@ export interface SignatureCheck {
   data: Uint8Array;
   signature: Uint8Array;
   key: Uint8Array;
-  /** The same key imported, for the thread-pool path (only called there: the thread imports its own). */
-  keyObject: () => KeyObject;
+  /**
+   * Imports `key`, for the thread-pool path (only called there: the thread imports its own). A module function the
+   * caller may cache in, not a closure per check (decision 0176).
+   */
+  importKey: (key: Uint8Array) => KeyObject;
 }
 
 interface Pending {
@@ -62,7 +65,7 @@ interface Pending {
 function onThreadPool(check: SignatureCheck): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     try {
-      verifySignature('sha256', check.data, check.keyObject(), check.signature, (error, ok) => {
+      verifySignature('sha256', check.data, check.importKey(check.key), check.signature, (error, ok) => {
         resolve(error === null && ok);
       });
     } catch {

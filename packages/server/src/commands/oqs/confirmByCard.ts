@@ -8,7 +8,6 @@ import {
   type VerifyOptions,
 } from '../../authority/index.js';
 import { OqsError, type ErrorName } from '../../formats/errors.js';
-import { resultError } from '../../formats/oqs-xml/index.js';
 import type { ResultOfQualificationConfirmation } from '../../formats/schemas.js';
 import type {
   Authentication,
@@ -25,7 +24,7 @@ import { acceptancePersonOf } from './cardState.js';
 import { cardTrustOf } from './cardTrust.js';
 import { challengeBookOf } from './challenge.js';
 import { recordConsent, type ConsentAnswer } from './consent.js';
-import type { ConfirmationOutcome } from './confirmByNumber.js';
+import { errorBody, type ConfirmationOutcome } from './confirmByNumber.js';
 import { readerFeedOf, today, type OqsDeps, type ReaderResultBody } from './deps.js';
 import { OQS_NOTICES } from './errors.js';
 import { requireOqsInstitution } from './institutions.js';
@@ -316,10 +315,7 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
       false,
     );
     // 自己情報提供不可: nothing else is shown (rules.md §8): the body carries only the coded refusal.
-    const body: ReaderResultBody = {
-      ...resultError(error),
-      ...(refusal === null ? { qualificationValidity: '4' as const } : {}),
-    };
+    const body = errorBody(error, refusal === null ? '4' : undefined);
     return published(deps, input, cardOutcomeOf(recorded, body, v, input.readerId));
   }
   const inGrace = decision.verdict.code === 'graceAfterExpiry';

@@ -150,8 +150,13 @@ export async function matchByNumber(
   return { validity: newer.length > 0 ? '3' : '2', person, qualification: first, ...recordOf(records, first) };
 }
 
-function errorBody(error: OqsError, validity?: '4' | '5'): ReaderResultBody {
-  return { ...resultError(error), ...(validity !== undefined ? { qualificationValidity: validity } : {}) };
+/** The body of a refused check: the coded refusal, with QualificationValidity when the match decided it. */
+export function errorBody(error: OqsError, validity?: '4' | '5'): ReaderResultBody {
+  const body: ReaderResultBody = resultError(error);
+  if (validity !== undefined) {
+    body.qualificationValidity = validity;
+  }
+  return body;
 }
 
 /**

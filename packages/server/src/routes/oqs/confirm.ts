@@ -99,6 +99,32 @@ function cardProofOf(body: CardConfirmationBody): CardProof {
   throw new OqsError('fieldInvalid', 'send exactly one of pin (PIN path) or face (face path)');
 }
 
+/** The by-number route's validator: none (its formats decoder checks the body). */
+function acceptAnyBody(): () => boolean {
+  return accepted;
+}
+
+function accepted(): boolean {
+  return true;
+}
+
+/** One reader result as a server-sent event: the OQSsiquc01res message with the reader's id. */
+function readerEventText(event: ReaderResultEvent, institutionCode: string): string {
+  const message = confirmationMessage(
+    {
+      body: event.body,
+      at: event.at,
+      confirmationDate: event.at.slice(0, 10),
+      confirmationId: event.confirmationId,
+      proofOfCheck: null,
+      personId: null,
+    },
+    { institutionCode, referenceClassification: '1' },
+  );
+  const data = JSON.stringify({ readerId: event.readerId, ...message });
+  return `event: readerResult\nid: ${event.confirmationId}\ndata: ${data}\n\n`;
+}
+
 /** Confirmation by number (JSON, XML), by card (challenge, confirmation), proof verification and the live feed. */
 export function registerConfirmRoutes(app: App, deps: RouteDeps): void {
   app.post(
@@ -114,7 +140,7 @@ export function registerConfirmRoutes(app: App, deps: RouteDeps): void {
         response: { 200: ConfirmationJsonResponse, ...errorResponses },
       },
       // The formats decoder normalises and checks the body (padding and widths the schema alone would refuse).
-      validatorCompiler: () => () => true,
+      validatorCompiler: acceptAnyBody,
     },
     async (request, reply) => {
       const institutionCode = await institutionOf(deps, request);
@@ -261,23 +287,9 @@ export function registerConfirmRoutes(app: App, deps: RouteDeps): void {
         connection: 'keep-alive',
       });
       raw.write(': connected\n\n');
-      const send = (event: ReaderResultEvent): void => {
-        const message = confirmationMessage(
-          {
-            body: event.body,
-            at: event.at,
-            confirmationDate: event.at.slice(0, 10),
-            confirmationId: event.confirmationId,
-            proofOfCheck: null,
-            personId: null,
-          },
-          { institutionCode, referenceClassification: '1' },
-        );
-        raw.write(
-          `event: readerResult\nid: ${event.confirmationId}\ndata: ${JSON.stringify({ readerId: event.readerId, ...message })}\n\n`,
-        );
-      };
-      const unsubscribe = readerFeedOf(deps.ctx).subscribe(institutionCode, send);
+      const unsubscribe = readerFeedOf(deps.ctx).subscribe(institutionCode, (event) => {
+        raw.write(readerEventText(event, institutionCode));
+      });
       request.raw.on('close', unsubscribe);
     },
   );

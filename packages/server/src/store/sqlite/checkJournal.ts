@@ -405,16 +405,11 @@ export class CheckJournal implements CheckJournalPort {
       worker.on('message', (message: unknown) => {
         this.onMessage(message);
       });
-      const stop = (reason: string): void => {
-        if (this.threads === threads) {
-          this.fail(reason);
-        }
-      };
       worker.on('error', (error) => {
-        stop(`the check journal's thread failed: ${error.message}`);
+        this.failIfCurrent(threads, `the check journal's thread failed: ${error.message}`);
       });
       worker.on('exit', (code) => {
-        stop(`the check journal's thread stopped (exit code ${String(code)})`);
+        this.failIfCurrent(threads, `the check journal's thread stopped (exit code ${String(code)})`);
       });
     }
   }
@@ -529,6 +524,13 @@ export class CheckJournal implements CheckJournalPort {
     this.batches.set(batch, waiters);
     this.counts.groups += 1;
     worker.postMessage({ kind: 'append', batch, rows: checks.map(checkRow) });
+  }
+
+  /** A thread of `threads` ended: a failure, unless those threads were already replaced or stopped. */
+  private failIfCurrent(threads: { appender: Worker; mover: Worker }, reason: string): void {
+    if (this.threads === threads) {
+      this.fail(reason);
+    }
   }
 
   /** The thread is gone: callers waiting on it fail (their checks may be in the file; a later move takes them). */
