@@ -24,7 +24,13 @@ export async function acceptancePersonOf(
   person: Person,
   qualification: 'active' | 'lost',
   date: string,
-  read?: { card: Card; certificate: CertificateStatus; registration?: InsuranceUseRegistration | null },
+  read?: {
+    card: Card;
+    certificate: CertificateStatus;
+    registration?: InsuranceUseRegistration | null;
+    /** The certificate's Japan expiry date when the caller verified it (the verdict's `expiry`). */
+    certificateExpiry?: string | null;
+  },
   flagsOnDate?: readonly DvFlag[],
 ): Promise<AcceptancePerson> {
   const [registration, flags] = await Promise.all([
@@ -52,7 +58,7 @@ export async function acceptancePersonOf(
     out.cardKind = card.kind;
     out.cardExpiry = card.expiresOn;
     if (certificate !== undefined) {
-      out.certificateExpiry = certificateDate(certificate.notAfter);
+      out.certificateExpiry = read?.certificateExpiry ?? certificateDate(certificate.notAfter);
     }
   }
   return out;

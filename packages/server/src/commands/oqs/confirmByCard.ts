@@ -256,6 +256,7 @@ export async function confirmByCard(deps: OqsDeps, input: ConfirmByCardInput): P
     person,
     card,
     certificate: linked.certificate,
+    expiry: verdict.expiry,
     registration,
     ...(linked.memberKeys !== undefined ? { memberKeys: linked.memberKeys } : {}),
     base,
@@ -269,6 +270,8 @@ interface Verified {
   person: Person;
   card: Card;
   certificate: CertificateStatus;
+  /** Its expiry as the verification worked it out (Japan date), so the rules need not parse `notAfter` again. */
+  expiry: string | null;
   /** The 健康保険証利用登録 in force today, read with the card. */
   registration: InsuranceUseRegistration | null;
   /** The person's member keys, when read with the card (decision 0171). */
@@ -294,7 +297,7 @@ async function answer(deps: OqsDeps, input: ConfirmByCardInput, v: Verified): Pr
     v.person,
     validity === '1' ? 'active' : 'lost',
     v.date,
-    { card: v.card, certificate: v.certificate, registration: v.registration },
+    { card: v.card, certificate: v.certificate, registration: v.registration, certificateExpiry: v.expiry },
     flags,
   );
   const decision = acceptDocument({ date: v.date, presented: 'myNumberCardAtReader', person: acceptancePerson });
