@@ -18,13 +18,19 @@ const TRIM = /^[\s\u3000]+|[\s\u3000]+$/g;
 const FULL_WIDTH_ASCII = /[\uFF01-\uFF5E]/g;
 const FULL_WIDTH_SPACE = /\u3000/g;
 
+/** Printable ASCII without spaces: nothing to trim or fold (most fields of most messages), so one test. */
+const PLAIN_ASCII = /^[\x21-\x7e]*$/;
+
 /** Trims ASCII whitespace and the full-width space U+3000 at both ends. */
 export function trimWide(s: string): string {
-  return s.replace(TRIM, '');
+  return PLAIN_ASCII.test(s) ? s : s.replace(TRIM, '');
 }
 
 /** Folds full-width ASCII (Ａ, ０, －) and the full-width space to their half-width forms. */
 export function foldWidth(s: string): string {
+  if (PLAIN_ASCII.test(s)) {
+    return s;
+  }
   return s
     .replace(FULL_WIDTH_ASCII, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(FULL_WIDTH_SPACE, ' ');

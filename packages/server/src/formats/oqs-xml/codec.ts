@@ -93,23 +93,28 @@ export function compilePlan(field: string, schema: TSchema, required: boolean, t
 
 type Path = string;
 
-function fieldValue(plan: TextPlan, raw: string, path: Path): string | undefined {
+/** A field's path for an error message: built only when there is an error (most requests have none). */
+function pathOf(parent: Path, key: string | number | undefined): Path {
+  return key === undefined ? parent : `${parent}/${String(key)}`;
+}
+
+function fieldValue(plan: TextPlan, raw: string, parent: Path, key?: string | number): string | undefined {
   if (raw.length > plan.maxLength * 2 + 64) {
     // Far beyond any padding: refuse before normalising.
-    throw new OqsError('fieldTooLong', `${path} longer than ${plan.maxLength}`);
+    throw new OqsError('fieldTooLong', `${pathOf(parent, key)} longer than ${plan.maxLength}`);
   }
   const normalised = normaliseWire(plan.wire, raw);
   if (!normalised.ok) {
     if (normalised.reason === 'insurerNumber') {
-      throw new OqsError('insurerNumber', path);
+      throw new OqsError('insurerNumber', pathOf(parent, key));
     }
-    throw new OqsError('fieldInvalid', path);
+    throw new OqsError('fieldInvalid', pathOf(parent, key));
   }
   if (normalised.value === '') {
     return undefined;
   }
   if (normalised.value.length > plan.maxLength) {
-    throw new OqsError('fieldTooLong', `${path} longer than ${plan.maxLength}`);
+    throw new OqsError('fieldTooLong', `${pathOf(parent, key)} longer than ${plan.maxLength}`);
   }
   return normalised.value;
 }
@@ -208,44 +213,43 @@ export function readXmlMessage(plan: ObjectPlan, document: XmlNode): unknown {
   return readXmlObject(plan, msg, 'XmlMsg');
 }
 
-function readJsonValue(plan: Plan, value: unknown, path: Path): unknown {
+/** A value under `parent` at `key`; its path is put together only for an error or a nested object. */
+function readJsonValue(plan: Plan, value: unknown, parent: Path, key: string | number): unknown {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
   switch (plan.kind) {
     case 'text':
-      if (value === undefined || value === null) {
-        return undefined;
-      }
       if (typeof value !== 'string') {
-        throw new OqsError('fieldInvalid', `${path} must be a string`);
+        throw new OqsError('fieldInvalid', `${pathOf(parent, key)} must be a string`);
       }
-      return fieldValue(plan, value, path);
-    case 'object': {
-      if (value === undefined || value === null) {
-        return undefined;
-      }
-      if (!isXmlElementLike(value)) {
-        throw new OqsError('jsonMalformed', `${path} must be an object`);
-      }
-      const out: Record<string, unknown> = {};
-      for (const child of plan.children) {
-        const v = readJsonValue(child, value[child.field], `${path}/${child.field}`);
-        if (v !== undefined) {
-          out[child.field] = v;
-        }
-      }
-      return out;
-    }
+      return fieldValue(plan, value, parent, key);
+    case 'object':
+      return readJsonObject(plan, value, pathOf(parent, key));
     case 'list': {
-      if (value === undefined || value === null) {
-        return undefined;
-      }
+      const path = pathOf(parent, key);
       const list: unknown[] = Array.isArray(value) ? value : [value];
       if (list.length > plan.maxItems) {
         throw new OqsError('tooManyElements', `${path}: more than ${plan.maxItems}`);
       }
-      const out = list.map((v, i) => readJsonValue(plan.of, v, `${path}/${i}`)).filter((v) => v !== undefined);
+      const out = list.map((v, i) => readJsonValue(plan.of, v, path, i)).filter((v) => v !== undefined);
       return out.length > 0 ? out : undefined;
     }
   }
+}
+
+function readJsonObject(plan: ObjectPlan, value: unknown, path: Path): Record<string, unknown> {
+  if (!isXmlElementLike(value)) {
+    throw new OqsError('jsonMalformed', `${path} must be an object`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const child of plan.children) {
+    const v = readJsonValue(child, value[child.field], path, child.field);
+    if (v !== undefined) {
+      out[child.field] = v;
+    }
+  }
+  return out;
 }
 
 function isXmlElementLike(value: unknown): value is Record<string, unknown> {
@@ -257,7 +261,7 @@ export function readJsonMessage(plan: ObjectPlan, value: unknown): unknown {
   if (!isXmlElementLike(value)) {
     throw new OqsError('jsonMalformed', 'body must be a JSON object');
   }
-  return readJsonValue(plan, value, '');
+  return readJsonObject(plan, value, '');
 }
 
 // ------------------------------------------------------------------------------------------------------------
