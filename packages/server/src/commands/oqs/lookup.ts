@@ -1,11 +1,14 @@
 import { dvFlagEffects } from '@onshi/core';
 import type { ResultOfQualificationConfirmation } from '../../formats/schemas.js';
 import type {
+  AttributesAsOf,
   Consent,
   ConsentItem,
+  DocumentValidity,
   DvFlag,
   Insurer,
   MemberRecord,
+  ReferenceNumberRecord,
   Person,
   Qualification,
   StoreRepositories,
@@ -16,12 +19,15 @@ import { buildQualificationResult } from './result.js';
 const INSURER_TTL_MS = 60_000;
 const insurerCache = new WeakMap<StoreRepositories, Map<string, { insurer: Insurer | null; until: number }>>();
 
-/** An insurer (a small reference table), cached for a minute: names change rarely and the hot path reads it. */
-export async function cachedInsurer(
+/**
+ * An insurer (a small reference table), cached for a minute: names change rarely and the hot path reads it. A cached
+ * one is answered at once, without a promise (the confirmation's result needs nothing else it would wait for).
+ */
+export function cachedInsurer(
   repos: StoreRepositories,
   insurerNumber: string,
   nowMs: number,
-): Promise<Insurer | null> {
+): Insurer | null | Promise<Insurer | null> {
   let cache = insurerCache.get(repos);
   if (cache === undefined) {
     cache = new Map();
@@ -31,9 +37,52 @@ export async function cachedInsurer(
   if (hit !== undefined && hit.until > nowMs) {
     return hit.insurer;
   }
+  return loadInsurer(repos, cache, insurerNumber, nowMs);
+}
+
+async function loadInsurer(
+  repos: StoreRepositories,
+  cache: Map<string, { insurer: Insurer | null; until: number }>,
+  insurerNumber: string,
+  nowMs: number,
+): Promise<Insurer | null> {
   const insurer = await repos.insurers.get(insurerNumber);
   cache.set(insurerNumber, { insurer, until: nowMs + INSURER_TTL_MS });
   return insurer;
+}
+
+/** What a result shows besides the person and qualification, as read from the store. */
+interface ResultParts {
+  attributes: AttributesAsOf;
+  document: DocumentValidity | null;
+  reference: ReferenceNumberRecord | null;
+  insuredName: string | null;
+}
+
+/** The parts from the member's record read with the match: nothing to wait for. */
+function partsOfRecord(record: MemberRecord, qualification: Qualification, context: ResultContext): ResultParts {
+  return {
+    attributes: attributesInForce(record.attributes, context.date),
+    document: record.latestDocument,
+    reference: latestReferenceNumber(record.referenceNumbers, context.institutionCode),
+    insuredName: qualification.relationship === 'insured' ? null : record.insuredName,
+  };
+}
+
+/** The parts read from the tables (no record at hand: PostgreSQL, or a qualification the match did not read). */
+async function partsOfStore(
+  repos: StoreRepositories,
+  person: Person,
+  qualification: Qualification,
+  context: ResultContext,
+): Promise<ResultParts> {
+  const [attributes, document, reference, insuredName] = await Promise.all([
+    repos.qualifications.attributesAsOf(qualification.id, context.date),
+    repos.documents.latestForQualification(person.id, qualification.id),
+    repos.referenceNumbers.findByPerson(context.institutionCode, person.id),
+    insuredNameOf(repos, qualification),
+  ]);
+  return { attributes, document, reference, insuredName };
 }
 
 /** The DV flags in force, as the core effect rule reads them (rules.md §8). */
@@ -71,21 +120,17 @@ export async function loadQualificationResult(
 ): Promise<{ result: ResultOfQualificationConfirmation; referenceNumber: string | null }> {
   // The latest document issued for the qualification (資格確認書, お知らせ …): its issue and validity dates.
   const record = context.record?.qualification.id === qualification.id ? context.record : undefined;
-  const [attributes, insurer, document, reference, insuredName] = await Promise.all([
-    record !== undefined
-      ? attributesInForce(record.attributes, context.date)
-      : repos.qualifications.attributesAsOf(qualification.id, context.date),
-    cachedInsurer(repos, qualification.insurerNumber, context.at.getTime()),
-    record !== undefined ? record.latestDocument : repos.documents.latestForQualification(person.id, qualification.id),
-    record !== undefined
-      ? latestReferenceNumber(record.referenceNumbers, context.institutionCode)
-      : repos.referenceNumbers.findByPerson(context.institutionCode, person.id),
-    record !== undefined
-      ? qualification.relationship === 'insured'
-        ? null
-        : record.insuredName
-      : insuredNameOf(repos, qualification),
-  ]);
+  const pending = cachedInsurer(repos, qualification.insurerNumber, context.at.getTime());
+  let parts: ResultParts;
+  let insurer: Insurer | null;
+  if (record !== undefined) {
+    // The common case: everything is at hand, so no promise is made or awaited unless the insurer must be read.
+    parts = partsOfRecord(record, qualification, context);
+    insurer = pending instanceof Promise ? await pending : pending;
+  } else {
+    [parts, insurer] = await Promise.all([partsOfStore(repos, person, qualification, context), pending]);
+  }
+  const { attributes, document, reference, insuredName } = parts;
   const referenceNumber = reference?.referenceNumber ?? null;
   const result = buildQualificationResult({
     date: context.date,
