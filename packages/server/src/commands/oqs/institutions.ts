@@ -192,7 +192,10 @@ function forgetInstitution(ctx: ServerContext, institutionCode: string): void {
  * `setConsentItems` drops the entry at once; a change made elsewhere (another server) is seen within the TTL.
  * An unknown code is not cached, so a newly registered institution is usable immediately.
  */
-export async function cachedInstitution(ctx: ServerContext, institutionCode: string): Promise<Institution | null> {
+export function cachedInstitution(
+  ctx: ServerContext,
+  institutionCode: string,
+): Institution | null | Promise<Institution | null> {
   const now = ctx.clock.now().getTime();
   let cache = institutionCache.get(ctx.store);
   if (cache === undefined) {
@@ -201,8 +204,18 @@ export async function cachedInstitution(ctx: ServerContext, institutionCode: str
   }
   const hit = cache.get(institutionCode);
   if (hit !== undefined && hit.until > now) {
+    // Answered at once, without a promise: every confirmation asks (decision 0176).
     return hit.institution;
   }
+  return loadInstitution(ctx, cache, institutionCode, now);
+}
+
+async function loadInstitution(
+  ctx: ServerContext,
+  cache: Map<string, { institution: Institution; until: number }>,
+  institutionCode: string,
+  now: number,
+): Promise<Institution | null> {
   const institution = await ctx.store.institutions.get(institutionCode);
   if (institution === null) {
     cache.delete(institutionCode);
@@ -216,8 +229,12 @@ export async function cachedInstitution(ctx: ServerContext, institutionCode: str
  * Refuses (OQS-E-FORBIDDEN) an institution that is not registered or not enabled for OQS. Read through the
  * institution cache (the by-number hot path must not pay a lookup for it on every request).
  */
-export async function requireOqsInstitution(ctx: ServerContext, institutionCode: string): Promise<Institution> {
-  const institution = await cachedInstitution(ctx, institutionCode);
+export function requireOqsInstitution(ctx: ServerContext, institutionCode: string): Institution | Promise<Institution> {
+  const cached = cachedInstitution(ctx, institutionCode);
+  return cached instanceof Promise ? cached.then(oqsEnabled) : oqsEnabled(cached);
+}
+
+function oqsEnabled(institution: Institution | null): Institution {
   if (institution === null || !institution.oqsEnabled) {
     throw new OqsError('forbidden', 'institution not registered for OQS');
   }
