@@ -102,16 +102,58 @@ function setConsent(
  */
 export function buildQualificationResult(input: QualificationResultInput): ResultOfQualificationConfirmation {
   const { person, qualification: q, attributes } = input;
+  // Every field of the schema, in its order, from the start (absent ones undefined, which no writer emits): one shape
+  // for every result, so the response serialiser's reads stay monomorphic instead of going megamorphic over the
+  // dozens of shapes that fields added one by one would give (decision 0176).
   const out: ResultOfQualificationConfirmation = {
     insuredCardClassification: q.cardClassification,
     insurerNumber: q.insurerNumber,
+    insuredCardSymbol: undefined,
     insuredIdentificationNumber: q.number,
+    insuredBranchNumber: undefined,
     personalFamilyClassification: q.relationship === 'insured' ? '1' : '2',
+    insuredName: undefined,
     name: person.nameKanji,
+    nameOfOther: undefined,
     nameKana: toHalfWidthKana(person.nameKana),
+    nameOfOtherKana: undefined,
     sex1: SEX_CODES[person.sex],
+    sex2: undefined,
     birthdate: toWireDate(person.birthDate),
+    address: undefined,
+    postNumber: undefined,
     qualificationDate: toWireDate(q.acquiredOn),
+    disqualificationDate: undefined,
+    insuredCertificateIssuanceDate: undefined,
+    insuredCardValidDate: undefined,
+    insuredCardExpirationDate: undefined,
+    insuredPartialContributionRatio: undefined,
+    preschoolClassification: undefined,
+    reasonOfLoss: undefined,
+    insurerName: undefined,
+    elderlyRecipientCertificateInfo: undefined,
+    limitApplicationCertificateRelatedConsFlg: undefined,
+    limitApplicationCertificateRelatedConsTime: undefined,
+    limitApplicationCertificateRelatedInfo: undefined,
+    specificDiseasesCertificateRelatedConsFlg: undefined,
+    specificDiseasesCertificateRelatedConsTime: undefined,
+    specificDiseasesCertificateList: undefined,
+    publicExpenseResultList: undefined,
+    specificHealthCheckupsInfoConsFlg: undefined,
+    specificHealthCheckupsInfoConsTime: undefined,
+    specificHealthCheckupsInfoAvailableTime: undefined,
+    pharmacistsInfoConsFlg: undefined,
+    pharmacistsInfoConsTime: undefined,
+    pharmacistsInfoAvailableTime: undefined,
+    diagnosisInfoConsFlg: undefined,
+    diagnosisInfoConsTime: undefined,
+    diagnosisInfoAvailableTime: undefined,
+    operationInfoConsFlg: undefined,
+    operationInfoConsTime: undefined,
+    operationInfoAvailableTime: undefined,
+    referenceNumber: undefined,
+    arbitraryIdentifier: undefined,
+    prescriptionIssueSelect: undefined,
   };
   if (q.symbol !== null && q.symbol !== '') {
     out.insuredCardSymbol = q.symbol;
