@@ -75,8 +75,12 @@ describe('one JSON schema per message (issue 6 "Formats and interfaces")', () =>
     expect(jsonError('OQSsiquc01req', withSearch({ insurerNumber: 1234567 })).code).toBe('OQS-E-FIELD-INVALID');
     expect(jsonError('OQSsiquc01req', withSearch({ insurerNumber: '1234567' })).code).toBe('OQS-E-INSURER-NUMBER');
     expect(jsonError('OQSsiquc01req', withSearch({ birthdate: '20230229' })).code).toBe('OQS-E-FIELD-INVALID');
-    expect(jsonError('OQSsiquc01req', withSearch({ insuredCardSymbol: 'x'.repeat(41) })).code).toBe(
-      'OQS-E-FIELD-TOO-LONG',
+    expect(jsonError('OQSsiquc01req', withSearch({ insuredCardSymbol: 'x'.repeat(41) }))).toEqual({
+      code: 'OQS-E-FIELD-TOO-LONG',
+      detail: expect.stringContaining('/messageBody/qualificationConfirmSearchInfo/insuredCardSymbol longer than'),
+    });
+    expect(jsonError('OQSsiquc01req', withSearch({ insurerNumber: 1234567 })).detail).toBe(
+      '/messageBody/qualificationConfirmSearchInfo/insurerNumber must be a string',
     );
     expect(jsonError('OQSsiquc01req', 'not an object').code).toBe('OQS-E-JSON-MALFORMED');
     expect(jsonError('OQSsiquc01req', { messageHeader: [], messageBody: {} }).code).toBe('OQS-E-JSON-MALFORMED');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromWireDateTime, toWireDateTime } from './wire.js';
+import { foldWidth, fromWireDateTime, toWireDateTime, trimWide } from './wire.js';
 
 /** The definition: yyyyMMddHHmmss of the instant moved nine hours ahead (oqs-interface.md, ProcessExecutionTime). */
 function byDefinition(at: Date): string {
@@ -31,5 +31,22 @@ describe('toWireDateTime (yyyyMMddHHmmss in Japan time)', () => {
 
   it('refuses an invalid instant as the definition does', () => {
     expect(() => toWireDateTime(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
+
+describe('width folding and trimming (oqs-interface.md §3: clinics type full-width digits and pad with spaces)', () => {
+  it('folds full-width ASCII and the full-width space, and trims both kinds of space at both ends', () => {
+    expect(foldWidth('０６１３９９９９')).toBe('06139999');
+    expect(foldWidth('ＡＢ－１２')).toBe('AB-12');
+    expect(foldWidth('1\u30002')).toBe('1 2');
+    expect(trimWide('\u3000 138057 \u3000')).toBe('138057');
+    expect(trimWide(' 12 34 ')).toBe('12 34');
+  });
+
+  it('leaves printable ASCII without spaces as it is (the common case, answered without a replace)', () => {
+    for (const plain of ['06139999', '20000102', 'AB-12', '', '~!@#']) {
+      expect(foldWidth(plain)).toBe(plain);
+      expect(trimWide(plain)).toBe(plain);
+    }
   });
 });

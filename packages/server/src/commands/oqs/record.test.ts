@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeOrderedId } from './record.js';
+import { checkOf, timeOrderedId, type CheckBase } from './record.js';
 
 describe('confirmation ids (RFC 9562 §5.7 UUID version 7; decision 0133)', () => {
   it('carry the check’s millisecond in the first 48 bits, version 7 and the RFC variant', () => {
@@ -15,5 +15,43 @@ describe('confirmation ids (RFC 9562 §5.7 UUID version 7; decision 0133)', () =
     expect(earlier < later).toBe(true);
     const at = new Date('2026-04-01T09:30:00.000Z');
     expect(timeOrderedId(at)).not.toBe(timeOrderedId(at));
+  });
+});
+
+describe('a check as recorded (issue 6: every confirmation is recorded and audited)', () => {
+  const base: CheckBase = {
+    institutionCode: '1319999901',
+    method: 'card',
+    authentication: 'pin',
+    referenceNumber: null,
+    detail: { readerId: 'R-0001' },
+  };
+  const outcome = {
+    personId: 'p1',
+    qualificationId: 'q1',
+    insurerNumber: '06139999',
+    qualificationValidity: 1,
+    resultCode: 'ok',
+  };
+
+  it('takes where and how from the base and what was found from the outcome', () => {
+    expect(checkOf(base, outcome)).toEqual({
+      institutionCode: '1319999901',
+      method: 'card',
+      authentication: 'pin',
+      personId: 'p1',
+      qualificationId: 'q1',
+      insurerNumber: '06139999',
+      qualificationValidity: 1,
+      resultCode: 'ok',
+      referenceNumber: null,
+      detail: { readerId: 'R-0001' },
+    });
+  });
+
+  it('lets the outcome set the 照会番号 and the audit detail', () => {
+    const check = checkOf(base, { ...outcome, referenceNumber: 'K-1', detail: { rule: 'ok', readerId: 'R-0001' } });
+    expect(check.referenceNumber).toBe('K-1');
+    expect(check.detail).toEqual({ rule: 'ok', readerId: 'R-0001' });
   });
 });
