@@ -24,7 +24,7 @@ import { acceptancePersonOf } from './cardState.js';
 import { cardTrustOf } from './cardTrust.js';
 import { challengeBookOf } from './challenge.js';
 import { recordConsent, type ConsentAnswer } from './consent.js';
-import { errorBody, type ConfirmationOutcome } from './confirmByNumber.js';
+import { errorBody, outcomeOf, type ConfirmationOutcome } from './confirmByNumber.js';
 import { readerFeedOf, today, type OqsDeps, type ReaderResultBody } from './deps.js';
 import { OQS_NOTICES } from './errors.js';
 import { requireOqsInstitution } from './institutions.js';
@@ -95,22 +95,14 @@ function published(
   return outcome;
 }
 
-/** A card confirmation's outcome from its recorded check (no spread: decision 0176). */
+/** A card confirmation's outcome: the confirmation's, with the reader (no spread: decision 0176). */
 function cardOutcomeOf(
   recorded: RecordedCheck,
   body: ReaderResultBody,
   v: { person: { id: string }; date: string },
   readerId: string,
 ): CardConfirmationOutcome {
-  return {
-    body,
-    confirmationId: recorded.confirmationId,
-    at: recorded.at,
-    proofOfCheck: recorded.proofOfCheck,
-    personId: v.person.id,
-    confirmationDate: v.date,
-    readerId,
-  };
+  return Object.assign(outcomeOf(recorded, body, v.person.id, v.date), { readerId });
 }
 
 /** Certificate/attestation verdict code → the catalogue error the reader shows. */
